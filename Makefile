@@ -1,0 +1,40 @@
+# One entry point per job. Everything installs into .venv on first use, pinned by constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.PHONY: setup test check lint bench cases report case-topic-modeling clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,dev]"
+	@touch $@
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src cases tests bench
+
+check: lint test
+
+case-topic-modeling: setup
+	$(BIN)/mummybench run topic-modeling --plan full --jobs $(JOBS)
+
+cases: case-topic-modeling
+
+report: setup
+	$(BIN)/mummybench report topic-modeling
+
+bench: setup
+	$(BIN)/python bench/run.py --out results/bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,198 @@
+"""The `mummybench` command: list, show, trial, run, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import provenance, report
+from .case import Case
+from .execute import InProcessExecutor, PoolExecutor, Task
+from .plan import Plan, load_plan_file
+from .progress import Progress
+from .registry import discover, get_case
+from .runner import Runner, StoreIncomplete
+from .search import resolve_base, search
+from .space import SettingError, parse_assignments
+from .store import Store
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        raise SettingError(message)
+
+
+def results_dir(root: Path, case: Case) -> Path:
+    return root / case.name.replace("-", "_")
+
+
+def resolve_plan(case: Case, text: str) -> Plan:
+    path = Path(text)
+    if text.endswith(".json") or path.is_file():
+        if not path.is_file():
+            raise SettingError(f"plan file {text} does not exist")
+        return load_plan_file(path)
+    return case.plan(text)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for name, cls in sorted(discover().items()):
+        print(f"{name:22s} {cls.claim.text}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    case = get_case(args.case)
+    c = case.claim
+    print(f"{case.name}: {case.title}\n\nClaim: {c.text}\nTested as: {c.label}\nSource: {c.source}")
+    if c.quote:
+        print(f'Quote: "{c.quote}"')
+    print("\nAxes (paper value, plausible range, domain):")
+    for a in case.axes:
+        print(f"  {a.name:16s} paper={a.paper!s:12s} plausible={list(a.plausible)!s:24s} {type(a.domain).__name__}"
+              f"{' log' if a.log else ''}{' ordered' if getattr(a.domain, 'ordered', False) else ''}")
+        if a.why:
+            print(f"  {'':16s} {a.why}")
+    print(f"\nPlans: {', '.join(case.plans)}" + (f"; map: {' x '.join(case.map_axes)}" if case.map_axes else ""))
+    return 0
+
+
+def cmd_trial(args: argparse.Namespace) -> int:
+    case = get_case(args.case)
+    setting = case.setting(parse_assignments(case.axes, args.set))
+    if args.seed < 0:
+        raise SettingError(f"--seed must be a non-negative integer; got {args.seed}")
+    executor = InProcessExecutor(case, timeout_s=args.timeout)
+    (_, result), = executor.map([Task("cli", setting, args.seed)])
+    print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
+    if result["error"]:
+        print(result["error"], file=sys.stderr)
+        return 1
+    for key, value in sorted(result["metrics"].items()):
+        print(f"{key:>20s} = {value:.4g}")
+    value = case.claim.value(result["metrics"])
+    print(f"claim {case.claim.label}: {value:.4g} -> {'satisfied' if case.claim.satisfied(value) else 'NOT satisfied'}"
+          f" (one seed; `run` decides with several) in {result['wall_s']:.2f} s")
+    text = case.describe(result["examples"])
+    if text:
+        print("\n" + text)
+    return 0
+
+
+def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
+    if args.jobs == 0:
+        return InProcessExecutor(case, timeout_s=plan.timeout_s)
+    return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s)
+
+
+def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, progress: Progress,
+            meta: dict[str, Any]) -> dict[str, Any]:
+    runner = Runner(case, store, plan, executor, progress)
+    start = time.monotonic()
+    result = search(case, plan, runner)
+    prov = {**provenance.collect(case.libraries, Path(__file__).resolve().parents[2]), "plan": plan.as_dict(), **meta}
+    if executor is not None:
+        prov.update(wall_s=time.monotonic() - start, trials_run=runner.ran, compute_s=runner.compute_s,
+                    trials_cached=len(runner.used) - runner.ran)
+    return report.write(result, out, prov)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    case = get_case(args.case)
+    plan = resolve_plan(case, args.plan)
+    resolve_base(case, plan)  # bad plans fail before the store is touched
+    if args.jobs < 0 or args.jobs > 512:
+        raise SettingError(f"--jobs must be between 0 (in-process) and 512; got {args.jobs}")
+    out = results_dir(Path(args.results), case)
+    progress = Progress(enabled=not args.quiet)
+    executor = _executor(case, args, plan)
+    meta = {"command": "mummybench " + shlex.join(args.argv)}
+    try:
+        with Store(out / "trials.jsonl") as store:
+            data = _render(case, plan, store, out, executor, progress, meta)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
+        return 130
+    finally:
+        executor.close()
+    (out / "run.json").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{k: data["provenance"].get(k) for k in (
+        "wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
+    rep = data["reproduction"]
+    print(f"{case.name}: reproduction {rep['verdict']} (mean {rep['mean']:.3g}, n={rep['n_seeds']}); "
+          f"robust share {data['robust_share']['estimate']:.2f}; report: {out / 'report.md'}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    case = get_case(args.case)
+    out = results_dir(Path(args.results), case)
+    run_file = out / "run.json"
+    meta: dict[str, Any] = json.loads(run_file.read_text()) if run_file.is_file() else {}
+    if args.plan:
+        plan = resolve_plan(case, args.plan)
+    elif "plan" in meta:
+        plan = Plan(**meta["plan"])
+    else:
+        raise SettingError(f"no run.json in {out}: say which plan with --plan")
+    if not (out / "trials.jsonl").is_file():
+        raise SettingError(f"no store at {out / 'trials.jsonl'}: run `mummybench run {case.name}` first")
+    meta.pop("plan", None)
+    with Store(out / "trials.jsonl") as store:
+        try:
+            data = _render(case, plan, store, out, None, Progress(enabled=False), meta)
+        except StoreIncomplete as err:
+            raise SettingError(f"{err}; run `mummybench run {case.name} --plan {plan.name}` to complete it") from None
+    print(f"re-rendered {out / 'report.md'} from {len(store)} stored trials; verdict {data['reproduction']['verdict']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="cases and their claims").set_defaults(func=cmd_list)
+    p = sub.add_parser("show", help="a case's claim, citation and axes")
+    p.add_argument("case")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("trial", help="run one trial and print its metrics and examples")
+    p.add_argument("case")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--set", action="append", default=[], metavar="AXIS=VALUE")
+    p.add_argument("--timeout", type=float, default=None)
+    p.set_defaults(func=cmd_trial)
+    p = sub.add_parser("run", help="run a plan and write the report")
+    p.add_argument("case")
+    p.add_argument("--plan", default="quick", help="quick, full, or a JSON plan file")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
+    p.add_argument("--results", default="results")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("report", help="re-render the report from the store without running trials")
+    p.add_argument("case")
+    p.add_argument("--plan", default=None)
+    p.add_argument("--results", default="results")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        args.argv = argv
+        return args.func(args)
+    except SettingError as err:
+        print(f"mummybench: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The report's standard plots: one per axis, and the 2-D fragility map."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .claim import Claim  # noqa: E402
+from .search import AxisResult  # noqa: E402
+
+COLOURS = {"holds": "#1b7837", "breaks": "#c51b7d", "inconclusive": "#999999"}
+
+
+def _finite(x: float) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
+    """Mean claim value with its interval against the axis, threshold and paper value marked."""
+    axis = result.axis
+    values = axis.order(result.points)
+    xs = [axis.position(v) for v in values]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for x, v in zip(xs, values):
+        ev = result.points[v]
+        if not _finite(ev.mean):
+            continue
+        lo = ev.low if _finite(ev.low) else ev.mean
+        hi = ev.high if _finite(ev.high) else ev.mean
+        ax.errorbar([x], [ev.mean], yerr=[[ev.mean - lo], [hi - ev.mean]], fmt="o", capsize=3,
+                    color=COLOURS[ev.verdict], label=ev.verdict)
+    means = [result.points[v].mean for v in values]
+    ax.plot([x for x, m in zip(xs, means) if _finite(m)], [m for m in means if _finite(m)], color="#444", lw=0.8, zorder=0)
+    ax.axhline(claim.threshold, color="#c51b7d", ls="--", lw=1, label=f"threshold {claim.threshold:g}")
+    ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
+    if not axis.numeric:
+        ax.set_xticks(xs, [str(v) for v in values], rotation=30 if len(values) > 4 else 0)
+    elif axis.log:
+        ax.set_xscale("log")
+    ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
+    ax.set_ylabel(claim.metric if not claim.baseline else f"{claim.metric} - {claim.baseline}")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), fontsize=7, loc="best")
+    ax.set_title(f"{axis.name}: mean and 95% CI over seeds", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def map_plot(fragility: dict[str, Any], claim: Claim, path: Path) -> None:
+    """Heatmap of the mean claim value over two axes; cells that break are hatched."""
+    xs, ys = fragility["x"]["values"], fragility["y"]["values"]
+    grid = np.array([[np.nan if v is None else v for v in row] for row in fragility["values"]], dtype=float)
+    fig, ax = plt.subplots(figsize=(5.6, 4.6))
+    image = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
+    fig.colorbar(image, ax=ax, label=claim.metric)
+    for j, row in enumerate(fragility["verdicts"]):
+        for i, verdict in enumerate(row):
+            if verdict is None:
+                continue
+            mark = {"holds": "✓", "breaks": "✗", "inconclusive": "?"}[verdict]
+            value = grid[j, i]
+            text = f"{mark}\n{value:.2f}" if math.isfinite(value) else mark
+            ax.text(i, j, text, ha="center", va="center", fontsize=8,
+                    color="white" if not math.isfinite(value) or value < np.nanmean(grid) else "black")
+    ax.set_xticks(range(len(xs)), [str(x) for x in xs])
+    ax.set_yticks(range(len(ys)), [str(y) for y in ys])
+    ax.set_xlabel(fragility["x"]["name"])
+    ax.set_ylabel(fragility["y"]["name"])
+    ax.set_title(f"{claim.label}: ✓ holds, ✗ breaks, ? inconclusive", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def save(fig: Any, path: Path) -> bool:
+    if fig is None:
+        return False
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True

@@ -1,0 +1,68 @@
+"""Plans: how much compute a search may spend, and where."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .space import SettingError
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The budget of one search. `base` overrides paper values for the whole plan (a quick
+    plan may shrink the data); `axes` limits the one-at-a-time sweeps (None: all axes)."""
+
+    name: str
+    seeds_min: int = 3
+    seeds_max: int = 8
+    seeds_step: int = 2
+    grid_points: int = 5
+    depth: int = 2
+    map_resolution: int = 4
+    random_samples: int = 20
+    sample_seed: int = 12345
+    timeout_s: float = 300.0
+    axes: tuple[str, ...] | None = None
+    base: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ints = ("seeds_min", "seeds_max", "seeds_step", "grid_points", "depth", "map_resolution", "random_samples", "sample_seed")
+        for key in ints:
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 10**6:
+                raise SettingError(f"plan '{self.name}': {key} must be an integer in [0, 1000000]; got {value!r}")
+        if self.seeds_min < 2 or self.seeds_max < self.seeds_min:
+            raise SettingError(f"plan '{self.name}': need 2 <= seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
+        if self.seeds_step < 1 or self.grid_points < 2:
+            raise SettingError(f"plan '{self.name}': seeds_step must be >= 1 and grid_points >= 2")
+        t = self.timeout_s
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 10**6:
+            raise SettingError(f"plan '{self.name}': timeout_s must be a positive number of seconds; got {t!r}")
+        if self.axes is not None:
+            object.__setattr__(self, "axes", tuple(self.axes))
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["axes"] = list(self.axes) if self.axes is not None else None
+        return out
+
+
+def load_plan_file(path: Path) -> Plan:
+    """A plan from a JSON file whose keys are Plan's fields."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise SettingError(f"cannot read plan file {path}: {err}") from None
+    if not isinstance(raw, dict):
+        raise SettingError(f"plan file {path} must hold a JSON object")
+    known = {f.name for f in fields(Plan)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SettingError(f"plan file {path}: unknown key '{unknown[0]}'; keys are: {', '.join(sorted(known))}")
+    raw.setdefault("name", path.stem)
+    if not isinstance(raw.get("base", {}), dict) or not isinstance(raw.get("axes", []) or [], list):
+        raise SettingError(f"plan file {path}: 'base' must be an object and 'axes' a list")
+    return Plan(**raw)

@@ -1,0 +1,193 @@
+"""Writes results/<case>/: report.md, figures/*.png and summary.json from a search."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from . import figures
+from .runner import Evaluation
+from .search import AxisResult, SearchResult
+from .store import _clean
+
+SUMMARY_VERSION = 1
+
+
+def _num(x: Any, digits: int = 3) -> str:
+    if isinstance(x, float):
+        return "n/a" if not math.isfinite(x) else f"{x:.{digits}g}"
+    return str(x)
+
+
+def _ci(ev: Evaluation) -> str:
+    return f"{_num(ev.mean)} [{_num(ev.low)}, {_num(ev.high)}]"
+
+
+def distance(axis_result: AxisResult, paper: Any, value: Any) -> str:
+    """How far a breaking value sits from the paper value, in the axis's own terms."""
+    axis = axis_result.axis
+    if not axis.numeric:
+        steps = int(axis.position(value) - axis.position(paper))
+        return f"{steps:+d} step(s)"
+    if paper and axis.log and value:
+        return f"×{value / paper:.3g}"
+    if paper:
+        return f"{(value - paper) / abs(paper):+.0%}"
+    return f"{value - paper:+g} (absolute)"
+
+
+def _gap(axis_result: AxisResult, paper: Any, value: Any) -> float:
+    axis = axis_result.axis
+    if axis.log and paper and value:
+        return abs(math.log(value / paper))
+    return abs(axis.position(value) - axis.position(paper))
+
+
+def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
+    case, rep = result.case, result.reproduction
+    axes = []
+    for r in result.axes:
+        paper = result.base[r.axis.name]
+        entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "kind": "category" if r.axis.categorical else
+                                 ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
+                                 "below": None, "above": None,
+                                 "points": [{"value": v, **r.points[v].as_dict()} for v in r.axis.order(r.points)]}
+        for name, side in r.sides.items():
+            entry[name] = side.bracket(result.anchor, r.points)
+            entry[f"{name}_status"] = side.status
+        if r.axis.categorical:
+            entry["categories"] = {str(v): r.points[v].verdict for v in r.axis.order(r.points)}
+        axes.append(entry)
+    rnd = result.random
+    failed = [f for r in result.runner.used.values() if r.get("error")
+              for f in [{"setting": r["setting"], "seed": r["seed"], "error": r["error"]}]]
+    return _clean({
+        "summary_version": SUMMARY_VERSION,
+        "case": case.name,
+        "claim": case.claim.as_dict(),
+        "reproduction": {"setting": result.base, "verdict": rep.verdict, "mean": rep.mean, "ci": [rep.low, rep.high],
+                         "n_seeds": len(rep.values), "values": rep.values,
+                         "spread": [min(rep.values), max(rep.values)] if rep.values else None},
+        "axes": axes,
+        "map": result.map,
+        "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "holds", "breaks", "inconclusive")},
+        "failed": failed,
+        "provenance": provenance,
+    })
+
+
+def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
+    """(label, setting) of the breaking side of every bracket, nearest first."""
+    out = []
+    for r in result.axes:
+        for name, side in r.sides.items():
+            bracket = side.bracket(result.anchor, r.points)
+            if bracket:
+                value = bracket["breaks_at"]
+                setting = {**result.base, r.axis.name: value}
+                out.append((f"{r.axis.name}={value} ({name} the paper value)", r.axis.name, setting))
+    return out
+
+
+def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    figs = out / "figures"
+    figs.mkdir(exist_ok=True)
+    for old in figs.glob("*.png"):
+        old.unlink()
+    data = summary(result, provenance)
+    case, claim = result.case, result.case.claim
+    for r in result.axes:
+        figures.axis_plot(r, claim, result.base[r.axis.name], figs / f"axis_{r.axis.name}.png")
+    if result.map:
+        figures.map_plot(result.map, claim, figs / "map.png")
+    examples = [("paper setting", "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
+    shown = []
+    for label, slug, setting in examples:
+        record = result.runner.record(setting, 0)
+        if not record or record.get("error"):
+            continue
+        fig = case.draw(record.get("examples") or {}, f"{label}, seed 0")
+        png = f"examples_{slug}.png" if figures.save(fig, figs / f"examples_{slug}.png") else None
+        shown.append((label, setting, record, png))
+    (out / "summary.json").write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
+    (out / "report.md").write_text(markdown(result, data, shown))
+    return data
+
+
+def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
+    case, claim, rep, prov = result.case, result.case.claim, result.reproduction, data["provenance"]
+    spread = f"{_num(min(rep.values))} to {_num(max(rep.values))}" if rep.values else "n/a"
+    lines = [f"# {case.title or case.name}", "",
+             f"**Claim on trial:** {claim.text}", ""]
+    if claim.quote:
+        lines += [f"> {claim.quote}", ">", f"> — {claim.source}", ""]
+    else:
+        lines += [f"Source: {claim.source}", ""]
+    lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds; verdict from a 95% Student-t interval "
+              "of the mean (holds: the whole interval satisfies the claim; breaks: none of it does; otherwise inconclusive).", "",
+              "## Reproduction at the paper setting", "",
+              f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
+              f"(seed-only spread: {spread}).", "",
+              "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), ""]
+    if rep.values and min(rep.values) < claim.threshold <= max(rep.values) or rep.verdict == "inconclusive":
+        lines += ["**Seed noise alone crosses the threshold here:** some seeds satisfy the claim and some do not.", ""]
+    lines += ["## Breaking points, one axis at a time", "",
+              "Each axis moves alone from the paper value across its plausible range; the bracket is the last value "
+              "that holds and the first that breaks, refined by bisection.", "",
+              "| axis | paper | below: holds at → breaks at | above: holds at → breaks at | nearest break, relative |",
+              "|---|---|---|---|---|"]
+    for r, entry in zip(result.axes, data["axes"]):
+        if r.axis.categorical:
+            cats = ", ".join(f"{k}: {v}" for k, v in entry["categories"].items())
+            lines.append(f"| {r.axis.name} | {entry['paper']} | categories — {cats} | | |")
+            continue
+        cells, nearest = [], None  # nearest: (distance on the axis, breaking value)
+        for name in ("below", "above"):
+            b = entry.get(name)
+            status = entry.get(f"{name}_status", "n/a")
+            if b:
+                cells.append(f"{b['holds_at']} → **{b['breaks_at']}**")
+                d = _gap(r, entry["paper"], b["breaks_at"])
+                if nearest is None or d < nearest[0]:
+                    nearest = (d, b["breaks_at"])
+            else:
+                cells.append("no break in range" if status == "robust" else status)
+        rel = distance(r, entry["paper"], nearest[1]) if nearest else "—"
+        lines.append(f"| {r.axis.name} | {entry['paper']} | {cells[0]} | {cells[1]} | {rel} |")
+    lines += ["", "### Each axis", ""]
+    for r in result.axes:
+        lines += [f"**{r.axis.name}** — {r.axis.why}", "", f"![{r.axis.name}](figures/axis_{r.axis.name}.png)", ""]
+    if result.map:
+        m = result.map
+        lines += ["## Fragility map", "", f"`{m['x']['name']}` × `{m['y']['name']}`, every other axis at the paper value.", "",
+                  "![map](figures/map.png)", ""]
+    rs = data["robust_share"]
+    lines += ["## How much of the plausible space holds", "",
+              f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
+              f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
+              f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]).", ""]
+    lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value.", ""]
+    for label, _setting, record, png in shown:
+        lines += [f"### {label}", ""]
+        if png:
+            lines += [f"![{label}](figures/{png})", ""]
+        text = case.describe(record.get("examples") or {})
+        metrics = ", ".join(f"{k}={_num(v)}" for k, v in sorted(record["metrics"].items()))
+        lines += [f"Metrics: {metrics}", "", text, ""] if text else [f"Metrics: {metrics}", ""]
+    if data["failed"]:
+        lines += ["## Failed trials", "", "| setting | seed | error (last line) |", "|---|---|---|"]
+        for f in data["failed"]:
+            last = (f["error"] or "").strip().splitlines()[-1][:160].replace("|", "\\|")
+            changed = {k: v for k, v in f["setting"].items() if result.base.get(k) != v}
+            lines.append(f"| {changed or 'paper'} | {f['seed']} | {last} |")
+        lines.append("")
+    lines += ["## Provenance", "", f"- command: `{prov.get('command', '')}`", f"- plan: `{json.dumps(prov.get('plan'))}`",
+              f"- git commit: {prov.get('git_commit')} (dirty: {prov.get('git_dirty')})",
+              f"- python {prov.get('python')} on {prov.get('platform')}; CPU: {prov.get('cpu')} ({prov.get('cores')} cores)",
+              "- versions: " + ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items()),
+              f"- wall time of the run: {_num(prov.get('wall_s'))} s; trials run: {prov.get('trials_run')}, "
+              f"from store: {prov.get('trials_cached')}, trial compute: {_num(prov.get('compute_s'))} s", ""]
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+"""The search: reproduce at the paper setting, sweep one axis at a time and bisect to the
+breaking points, map a pair of axes, and sample the plausible space at random."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .case import Case
+from .plan import Plan
+from .runner import Evaluation, Runner
+from .space import Axis, Setting, SettingError, validate
+from .stats import wilson_interval
+
+OPPOSITE = {"holds": "breaks", "breaks": "holds"}
+
+
+@dataclass
+class Side:
+    """One direction away from the paper value on one axis, and its bracket."""
+
+    axis: str
+    side: str  # "below" or "above"
+    same: Any  # last value with the paper's verdict
+    flip: Any = None  # first value with the opposite verdict
+    status: str = "open"  # open, bracketed, robust (no flip in range), unresolved
+
+    def bracket(self, anchor: str, evals: dict[Any, Evaluation]) -> dict[str, Any] | None:
+        if self.flip is None:
+            return None
+        holds, breaks = (self.same, self.flip) if anchor == "holds" else (self.flip, self.same)
+        h, b = evals[holds], evals[breaks]
+        return {"holds_at": holds, "breaks_at": breaks, "holds_mean": h.mean, "holds_ci": [h.low, h.high],
+                "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "refined": self.status == "bracketed"}
+
+
+@dataclass
+class AxisResult:
+    axis: Axis
+    points: dict[Any, Evaluation] = field(default_factory=dict)
+    sides: dict[str, Side] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    case: Case
+    plan: Plan
+    base: Setting
+    reproduction: Evaluation
+    axes: list[AxisResult]
+    map: dict[str, Any] | None
+    random: dict[str, Any]
+    runner: Runner
+
+    @property
+    def anchor(self) -> str:
+        return self.reproduction.verdict
+
+
+def resolve_base(case: Case, plan: Plan) -> Setting:
+    """The paper setting with the plan's overrides, validated."""
+    try:
+        base = case.setting(validate(case.axes, plan.base))
+    except SettingError as err:
+        raise SettingError(f"plan '{plan.name}': {err}") from None
+    for name in plan.axes or ():
+        case.axis(name)
+    return base
+
+
+def _with(base: Setting, **changes: Any) -> Setting:
+    return {**base, **changes}
+
+
+def _valid(case: Case, setting: Setting) -> bool:
+    try:
+        case.check(setting)
+        return True
+    except SettingError:
+        return False
+
+
+def search(case: Case, plan: Plan, runner: Runner) -> SearchResult:
+    base = resolve_base(case, plan)
+    reproduction = runner.evaluate([base], "reproduce")[0]
+    axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
+    results = _sweep(case, base, axes, plan, runner, reproduction.verdict)
+    return SearchResult(case, plan, base, reproduction, results, _map(case, base, plan, runner),
+                        _random(case, base, plan, runner), runner)
+
+
+def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runner, anchor: str) -> list[AxisResult]:
+    results = [AxisResult(axis) for axis in axes]
+    grid = [(r, v) for r in results for v in r.axis.order([*r.axis.grid(plan.grid_points), base[r.axis.name]])
+            if _valid(case, _with(base, **{r.axis.name: v}))]
+    evals = runner.evaluate([_with(base, **{r.axis.name: v}) for r, v in grid], "sweep")
+    for (r, value), ev in zip(grid, evals):
+        r.points[value] = ev
+    if anchor not in OPPOSITE:
+        return results  # no brackets around an inconclusive reproduction
+    open_sides: list[tuple[AxisResult, Side]] = []
+    for r in results:
+        if r.axis.categorical:
+            continue
+        paper = base[r.axis.name]
+        ordered = r.axis.order(r.points)
+        below = [v for v in ordered if r.axis.position(v) < r.axis.position(paper)][::-1]
+        above = [v for v in ordered if r.axis.position(v) > r.axis.position(paper)]
+        for name, walk in (("below", below), ("above", above)):
+            side = Side(r.axis.name, name, same=paper)
+            for value in walk:
+                verdict = r.points[value].verdict
+                if verdict == anchor:
+                    side.same = value
+                elif verdict == OPPOSITE[anchor]:
+                    side.flip = value
+                    break
+            side.status = "open" if side.flip is not None else "robust"
+            r.sides[name] = side
+            if side.flip is not None:
+                open_sides.append((r, side))
+    for _ in range(plan.depth):
+        mids = []
+        for r, side in open_sides:
+            mid = r.axis.between(side.same, side.flip)
+            if mid is None or not _valid(case, _with(base, **{r.axis.name: mid})):
+                side.status = "bracketed"
+            else:
+                mids.append((r, side, mid))
+        if not mids:
+            break
+        evals = runner.evaluate([_with(base, **{r.axis.name: mid}) for r, _, mid in mids], "bisect")
+        open_sides = []
+        for (r, side, mid), ev in zip(mids, evals):
+            r.points[mid] = ev
+            if ev.verdict == anchor:
+                side.same = mid
+            elif ev.verdict == OPPOSITE[anchor]:
+                side.flip = mid
+            else:
+                side.status = "unresolved"
+                continue
+            open_sides.append((r, side))
+    for r, side in open_sides:
+        if side.status == "open":
+            side.status = "bracketed" if r.axis.between(side.same, side.flip) is None else "refined to plan depth"
+    return results
+
+
+def _map(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any] | None:
+    if not case.map_axes or plan.map_resolution < 2:
+        return None
+    ax, ay = (case.axis(n) for n in case.map_axes)
+    xs, ys = ax.grid(plan.map_resolution), ay.grid(plan.map_resolution)
+    cells = [(i, j, _with(base, **{ax.name: x, ay.name: y})) for j, y in enumerate(ys) for i, x in enumerate(xs)]
+    cells = [c for c in cells if _valid(case, c[2])]
+    evals = runner.evaluate([c[2] for c in cells], "map")
+    values = [[None] * len(xs) for _ in ys]
+    verdicts = [[None] * len(xs) for _ in ys]
+    for (i, j, _), ev in zip(cells, evals):
+        values[j][i], verdicts[j][i] = ev.mean, ev.verdict
+    return {"x": {"name": ax.name, "values": xs, "log": ax.log}, "y": {"name": ay.name, "values": ys, "log": ay.log},
+            "values": values, "verdicts": verdicts}
+
+
+def sample_settings(case: Case, base: Setting, plan: Plan) -> list[Setting]:
+    """Random settings over every axis's plausible range (plan overrides stay fixed)."""
+    rng = np.random.default_rng(plan.sample_seed)
+    out: list[Setting] = []
+    for _ in range(plan.random_samples):
+        for _attempt in range(100):
+            setting = {a.name: base[a.name] if a.name in plan.base else a.sample(rng) for a in case.axes}
+            if _valid(case, setting):
+                out.append(setting)
+                break
+    return out
+
+
+def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any]:
+    settings = sample_settings(case, base, plan)
+    evals = runner.evaluate(settings, "random") if settings else []
+    holds = sum(ev.verdict == "holds" for ev in evals)
+    share, low, high = wilson_interval(holds, len(evals))
+    return {"estimate": share, "ci": [low, high], "samples": len(evals), "holds": holds,
+            "breaks": sum(ev.verdict == "breaks" for ev in evals),
+            "inconclusive": sum(ev.verdict == "inconclusive" for ev in evals), "evaluations": evals}

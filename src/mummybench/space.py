@@ -1,0 +1,247 @@
+"""Axes, their typed domains, and validation of settings against them.
+
+Every value that reaches a trial has passed through `Axis.parse` or `Axis.check`, so a
+bad `--set` or plan file fails before anything runs, with a message that says the fix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Setting = dict[str, Any]
+
+
+class SettingError(ValueError):
+    """A setting, axis name or value that the case cannot accept (the CLI exits 2)."""
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Int:
+    """Integers in [low, high]; `log` spaces grids and bisection geometrically."""
+
+    low: int
+    high: int
+    log: bool = False
+
+    def check(self, name: str, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise SettingError(f"axis '{name}' takes an integer in [{self.low}, {self.high}]; got {value!r}")
+        if not self.low <= value <= self.high:
+            raise SettingError(f"axis '{name}' must be in [{self.low}, {self.high}]; got {value}")
+        return value
+
+    def parse(self, name: str, text: str) -> int:
+        try:
+            number = float(text.strip())
+        except ValueError:
+            raise SettingError(f"axis '{name}' takes an integer; got {text!r}") from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise SettingError(f"axis '{name}' takes an integer; got {text!r}")
+        return self.check(name, int(number))
+
+    def between(self, a: int, b: int) -> int | None:
+        """The midpoint strictly between a and b, or None when they are adjacent."""
+        mid = round(math.sqrt(a * b)) if self.log and a > 0 and b > 0 else (a + b) // 2
+        lo, hi = min(a, b), max(a, b)
+        mid = min(max(mid, lo + 1), hi - 1)
+        return mid if lo < mid < hi else None
+
+    def grid(self, low: Any, high: Any, points: int) -> list[int]:
+        raw = _spaced(float(low), float(high), points, self.log)
+        return sorted({min(max(round(v), self.low), self.high) for v in raw})
+
+    def sample(self, low: Any, high: Any, rng: Any) -> int:
+        return int(round(_draw(float(low), float(high), self.log, rng)))
+
+
+@dataclass(frozen=True)
+class Float:
+    """Reals in [low, high]; `log` spaces grids and bisection geometrically."""
+
+    low: float
+    high: float
+    log: bool = False
+
+    def check(self, name: str, value: Any) -> float:
+        if not _is_real(value):
+            raise SettingError(f"axis '{name}' takes a number in [{self.low}, {self.high}]; got {value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise SettingError(f"axis '{name}' takes a finite number; got {value}")
+        if not self.low <= value <= self.high:
+            raise SettingError(f"axis '{name}' must be in [{self.low}, {self.high}]; got {value}")
+        return value
+
+    def parse(self, name: str, text: str) -> float:
+        try:
+            number = float(text.strip())
+        except ValueError:
+            raise SettingError(f"axis '{name}' takes a number; got {text!r}") from None
+        return self.check(name, number)
+
+    def between(self, a: float, b: float) -> float | None:
+        mid = math.sqrt(a * b) if self.log and a > 0 and b > 0 else (a + b) / 2
+        return float(f"{mid:.4g}")
+
+    def grid(self, low: Any, high: Any, points: int) -> list[float]:
+        return sorted({float(f"{v:.4g}") for v in _spaced(float(low), float(high), points, self.log)})
+
+    def sample(self, low: Any, high: Any, rng: Any) -> float:
+        return float(f"{_draw(float(low), float(high), self.log, rng):.4g}")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A finite list of values. `ordered` choices get brackets by bisection over their
+    positions; unordered ones (categories) get one verdict per value."""
+
+    values: tuple[Any, ...]
+    ordered: bool = False
+
+    def check(self, name: str, value: Any) -> Any:
+        for option in self.values:
+            if value == option and type(value) is type(option) or (_is_real(value) and _is_real(option) and value == option):
+                return option
+        raise SettingError(f"axis '{name}' takes one of {list(self.values)}; got {value!r}")
+
+    def parse(self, name: str, text: str) -> Any:
+        text = text.strip()
+        for option in self.values:
+            if text == str(option):
+                return option
+            if _is_real(option):
+                try:
+                    if float(text) == option:
+                        return option
+                except ValueError:
+                    pass
+        raise SettingError(f"axis '{name}' takes one of {[str(v) for v in self.values]}; got {text!r}")
+
+    def index(self, value: Any) -> int:
+        return self.values.index(value)
+
+    def between(self, a: Any, b: Any) -> Any | None:
+        i, j = sorted((self.index(a), self.index(b)))
+        return self.values[(i + j) // 2] if j - i > 1 else None
+
+    def grid(self, low: Any, high: Any, points: int) -> list[Any]:
+        i, j = sorted((self.index(low), self.index(high)))
+        return list(self.values[i : j + 1])
+
+    def sample(self, low: Any, high: Any, rng: Any) -> Any:
+        options = self.grid(low, high, 0)
+        return options[int(rng.integers(len(options)))]
+
+
+def _spaced(low: float, high: float, points: int, log: bool) -> list[float]:
+    points = max(points, 2)
+    if log and low > 0:
+        step = (math.log(high) - math.log(low)) / (points - 1)
+        return [math.exp(math.log(low) + i * step) for i in range(points)]
+    step = (high - low) / (points - 1)
+    return [low + i * step for i in range(points)]
+
+
+def _draw(low: float, high: float, log: bool, rng: Any) -> float:
+    if log and low > 0:
+        return math.exp(rng.uniform(math.log(low), math.log(high)))
+    return float(rng.uniform(low, high))
+
+
+Domain = Int | Float | Choice
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One hidden parameter: its domain, the paper's value, the plausible range a
+    practitioner might use, and why a paper would not mention it."""
+
+    name: str
+    domain: Domain
+    paper: Any
+    plausible: tuple[Any, Any] | None = None
+    why: str = ""
+    unit: str = ""
+    prepared: bool = field(default=False)  # changes the prepared data rather than only the fit
+
+    def __post_init__(self) -> None:
+        self.domain.check(self.name, self.paper)
+        if self.plausible is None:
+            d = self.domain
+            object.__setattr__(self, "plausible", (d.values[0], d.values[-1]) if isinstance(d, Choice) else (d.low, d.high))
+        for end in self.plausible:
+            self.domain.check(self.name, end)
+
+    @property
+    def numeric(self) -> bool:
+        return not isinstance(self.domain, Choice)
+
+    @property
+    def log(self) -> bool:
+        return bool(getattr(self.domain, "log", False))
+
+    @property
+    def categorical(self) -> bool:
+        return isinstance(self.domain, Choice) and not self.domain.ordered
+
+    def check(self, value: Any) -> Any:
+        return self.domain.check(self.name, value)
+
+    def parse(self, text: str) -> Any:
+        return self.domain.parse(self.name, text)
+
+    def grid(self, points: int) -> list[Any]:
+        """Grid over the plausible range, always containing the paper value."""
+        values = self.domain.grid(self.plausible[0], self.plausible[1], points)
+        if self.paper not in values:
+            values.append(self.paper)
+        return self.order(values)
+
+    def order(self, values: Sequence[Any]) -> list[Any]:
+        if isinstance(self.domain, Choice):
+            return sorted(set(values), key=self.domain.index)
+        return sorted(set(values))
+
+    def position(self, value: Any) -> float:
+        """Where a value sits on the axis, for ordering and distances."""
+        return float(self.domain.index(value)) if isinstance(self.domain, Choice) else float(value)
+
+    def between(self, a: Any, b: Any) -> Any | None:
+        mid = self.domain.between(a, b)
+        return None if mid is None or mid in (a, b) else mid
+
+    def sample(self, rng: Any) -> Any:
+        return self.domain.sample(self.plausible[0], self.plausible[1], rng)
+
+
+def validate(axes: Sequence[Axis], values: Mapping[str, Any]) -> Setting:
+    """Check a partial setting against the axes and complete it with paper values."""
+    by_name = {a.name: a for a in axes}
+    unknown = sorted(set(values) - set(by_name))
+    if unknown:
+        raise SettingError(f"unknown axis '{unknown[0]}'; axes are: {', '.join(by_name)}")
+    return {a.name: a.check(values[a.name]) if a.name in values else a.paper for a in axes}
+
+
+def parse_assignments(axes: Sequence[Axis], assignments: Sequence[str]) -> dict[str, Any]:
+    """Parse `name=value` strings from the command line against the axes."""
+    by_name = {a.name: a for a in axes}
+    parsed: dict[str, Any] = {}
+    for text in assignments:
+        name, sep, raw = text.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise SettingError(f"--set takes NAME=VALUE; got {text!r}")
+        if name not in by_name:
+            raise SettingError(f"unknown axis '{name}'; axes are: {', '.join(by_name)}")
+        parsed[name] = by_name[name].parse(raw)
+    return parsed
