@@ -14,6 +14,8 @@ from .claim import Claim
 from .plan import Plan
 from .space import Axis, Setting, SettingError, validate
 
+PRESENTATION = "present.py"
+
 
 @dataclass
 class Outcome:
@@ -80,10 +82,11 @@ class Case:
 
     @classmethod
     def code_hash(cls) -> str:
-        """Hash of every Python file in the case's folder: edits re-run its trials."""
+        """Hash of the case folder's Python files: edits re-run its trials. `present.py` (tables
+        and drawings of examples, which cannot change a metric) is left out."""
         folder = Path(inspect.getfile(cls)).parent
         digest = hashlib.sha256()
-        for path in sorted(folder.rglob("*.py")):
+        for path in sorted(p for p in folder.rglob("*.py") if p.name != PRESENTATION):
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]

@@ -26,6 +26,7 @@ class Plan:
     sample_seed: int = 12345
     timeout_s: float = 300.0
     axes: tuple[str, ...] | None = None
+    map_axes: tuple[str, str] | None = None  # None: the case's own pair
     base: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -41,12 +42,16 @@ class Plan:
         t = self.timeout_s
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 10**6:
             raise SettingError(f"plan '{self.name}': timeout_s must be a positive number of seconds; got {t!r}")
-        if self.axes is not None:
-            object.__setattr__(self, "axes", tuple(self.axes))
+        for key in ("axes", "map_axes"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, tuple(getattr(self, key)))
+        if self.map_axes is not None and len(self.map_axes) != 2:
+            raise SettingError(f"plan '{self.name}': map_axes must name two axes; got {list(self.map_axes)}")
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["axes"] = list(self.axes) if self.axes is not None else None
+        for key in ("axes", "map_axes"):
+            out[key] = list(getattr(self, key)) if getattr(self, key) is not None else None
         return out
 
 
@@ -63,6 +68,9 @@ def load_plan_file(path: Path) -> Plan:
     if unknown:
         raise SettingError(f"plan file {path}: unknown key '{unknown[0]}'; keys are: {', '.join(sorted(known))}")
     raw.setdefault("name", path.stem)
-    if not isinstance(raw.get("base", {}), dict) or not isinstance(raw.get("axes", []) or [], list):
-        raise SettingError(f"plan file {path}: 'base' must be an object and 'axes' a list")
+    if not isinstance(raw.get("base", {}), dict):
+        raise SettingError(f"plan file {path}: 'base' must be an object")
+    for key in ("axes", "map_axes"):
+        if raw.get(key) is not None and not (isinstance(raw[key], list) and all(isinstance(n, str) for n in raw[key])):
+            raise SettingError(f"plan file {path}: '{key}' must be a list of axis names")
     return Plan(**raw)

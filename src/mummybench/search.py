@@ -25,7 +25,8 @@ class Side:
     side: str  # "below" or "above"
     same: Any  # last value with the paper's verdict
     flip: Any = None  # first value with the opposite verdict
-    status: str = "open"  # open, bracketed, robust (no flip in range), unresolved
+    status: str = "open"  # open, bracketed, robust (no flip in range), refined to plan depth
+    grey: list[Any] = field(default_factory=list)  # inconclusive values between same and flip, nearest first
 
     def bracket(self, anchor: str, evals: dict[Any, Evaluation]) -> dict[str, Any] | None:
         if self.flip is None:
@@ -33,7 +34,25 @@ class Side:
         holds, breaks = (self.same, self.flip) if anchor == "holds" else (self.flip, self.same)
         h, b = evals[holds], evals[breaks]
         return {"holds_at": holds, "breaks_at": breaks, "holds_mean": h.mean, "holds_ci": [h.low, h.high],
-                "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "refined": self.status == "bracketed"}
+                "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "inconclusive_between": list(self.grey)}
+
+    def midpoints(self, axis: Axis) -> list[Any]:
+        """Bisect the gaps next to each decided end; the grey zone between them stays."""
+        if not self.grey:
+            return [m for m in [axis.between(self.same, self.flip)] if m is not None]
+        return [m for m in (axis.between(self.same, self.grey[0]), axis.between(self.grey[-1], self.flip)) if m is not None]
+
+    def update(self, axis: Axis, value: Any, verdict: str, anchor: str) -> None:
+        if verdict == anchor:
+            self.same = value
+        elif verdict == OPPOSITE[anchor]:
+            self.flip = value
+        else:
+            self.grey.append(value)
+        ends = sorted((axis.position(self.same), axis.position(self.flip)))
+        paper_side = axis.position(self.same)
+        self.grey = sorted((g for g in set(self.grey) if ends[0] < axis.position(g) < ends[1]),
+                           key=lambda g: abs(axis.position(g) - paper_side))
 
 
 @dataclass
@@ -65,7 +84,7 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         base = case.setting(validate(case.axes, plan.base))
     except SettingError as err:
         raise SettingError(f"plan '{plan.name}': {err}") from None
-    for name in plan.axes or ():
+    for name in (*(plan.axes or ()), *(plan.map_axes or ())):
         case.axis(name)
     return base
 
@@ -112,47 +131,38 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
             side = Side(r.axis.name, name, same=paper)
             for value in walk:
                 verdict = r.points[value].verdict
-                if verdict == anchor:
-                    side.same = value
-                elif verdict == OPPOSITE[anchor]:
+                if verdict == OPPOSITE[anchor]:
                     side.flip = value
                     break
+                if verdict == anchor:
+                    side.same, side.grey = value, []
+                else:
+                    side.grey.append(value)
             side.status = "open" if side.flip is not None else "robust"
+            if side.flip is None:
+                side.grey = []
             r.sides[name] = side
             if side.flip is not None:
                 open_sides.append((r, side))
     for _ in range(plan.depth):
-        mids = []
-        for r, side in open_sides:
-            mid = r.axis.between(side.same, side.flip)
-            if mid is None or not _valid(case, _with(base, **{r.axis.name: mid})):
-                side.status = "bracketed"
-            else:
-                mids.append((r, side, mid))
-        if not mids:
+        todo = [(r, side, mid) for r, side in open_sides for mid in side.midpoints(r.axis)
+                if _valid(case, _with(base, **{r.axis.name: mid}))]
+        if not todo:
             break
-        evals = runner.evaluate([_with(base, **{r.axis.name: mid}) for r, _, mid in mids], "bisect")
-        open_sides = []
-        for (r, side, mid), ev in zip(mids, evals):
+        evals = runner.evaluate([_with(base, **{r.axis.name: mid}) for r, _, mid in todo], "bisect")
+        for (r, side, mid), ev in zip(todo, evals):
             r.points[mid] = ev
-            if ev.verdict == anchor:
-                side.same = mid
-            elif ev.verdict == OPPOSITE[anchor]:
-                side.flip = mid
-            else:
-                side.status = "unresolved"
-                continue
-            open_sides.append((r, side))
+            side.update(r.axis, mid, ev.verdict, anchor)
     for r, side in open_sides:
-        if side.status == "open":
-            side.status = "bracketed" if r.axis.between(side.same, side.flip) is None else "refined to plan depth"
+        side.status = "refined to plan depth" if side.midpoints(r.axis) else "bracketed"
     return results
 
 
 def _map(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any] | None:
-    if not case.map_axes or plan.map_resolution < 2:
+    pair = plan.map_axes or case.map_axes
+    if not pair or plan.map_resolution < 2:
         return None
-    ax, ay = (case.axis(n) for n in case.map_axes)
+    ax, ay = (case.axis(n) for n in pair)
     xs, ys = ax.grid(plan.map_resolution), ay.grid(plan.map_resolution)
     cells = [(i, j, _with(base, **{ax.name: x, ay.name: y})) for j, y in enumerate(ys) for i, x in enumerate(xs)]
     cells = [c for c in cells if _valid(case, c[2])]

@@ -1,0 +1,33 @@
+"""Toy cases for the failure paths: a trial that raises, one that hangs, one that dies."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from cases.synthetic.case import Synthetic
+from mummybench import Outcome, Plan
+
+
+class Faulty(Synthetic):
+    """a == 1 raises, a == 9 hangs, a == 8 kills its own worker process."""
+
+    name = "faulty"
+    plans = {"quick": Plan("quick", seeds_min=2, seeds_max=2, grid_points=6, depth=0, map_resolution=0,
+                           random_samples=0, timeout_s=2, axes=("a",))}
+
+    def trial(self, data: object, setting: dict, seed: int) -> Outcome:
+        if setting["a"] == 1.0:
+            raise RuntimeError("deliberate failure at a=1")
+        if setting["a"] == 9.0:
+            time.sleep(60)
+        if setting["a"] == 8.0:
+            os._exit(3)
+        return super().trial(data, setting, seed)
+
+
+class Slow(Synthetic):
+    """The synthetic case at 40 ms a trial, for kill-and-resume tests."""
+
+    name = "slow"
+    cost_ms = 40.0

@@ -1,0 +1,69 @@
+"""Quality and cost of the search on the synthetic case, whose breaking points are known."""
+
+from mummybench.execute import InProcessExecutor
+from mummybench.runner import Runner
+from mummybench.search import search
+from mummybench.store import Store
+
+
+def run(case, plan, tmp_path):
+    store = Store(tmp_path / "trials.jsonl")
+    runner = Runner(case, store, plan, InProcessExecutor(case))
+    return search(case, plan, runner), runner
+
+
+def brackets(result):
+    return {r.axis.name: {n: s.bracket(result.anchor, r.points) for n, s in r.sides.items()} for r in result.axes}
+
+
+def test_reproduction_holds_at_paper(synthetic, tmp_path):
+    """At the paper setting the score is 1.0 +- noise: the claim holds."""
+    result, _ = run(synthetic, synthetic.plan("quick"), tmp_path)
+    assert result.reproduction.verdict == "holds"
+    assert abs(result.reproduction.mean - 1.0) < 0.03
+
+
+def test_brackets_contain_true_breaking_points(synthetic, tmp_path):
+    """Every bracket has the true breaking point between its holding and breaking values."""
+    result, _ = run(synthetic, synthetic.plan("full"), tmp_path)
+    b = brackets(result)
+    assert b["a"]["below"]["breaks_at"] <= 3.0 <= b["a"]["below"]["holds_at"]
+    assert b["a"]["above"]["holds_at"] <= 7.0 <= b["a"]["above"]["breaks_at"]
+    assert b["n"]["below"]["breaks_at"] < 10 <= b["n"]["below"]["holds_at"]
+    assert b["n"]["above"] is None  # the n penalty reaches the threshold only at 1000, the end of the range
+    assert b["level"]["above"] == {**b["level"]["above"], "holds_at": 3, "breaks_at": 4}
+    mode = next(r for r in result.axes if r.axis.name == "mode")
+    assert {v: e.verdict for v, e in mode.points.items()} == {"good": "holds", "bad": "breaks"}
+
+
+def test_bisection_narrows_brackets(synthetic, tmp_path):
+    """With depth 6 the bracket around a=3 is narrower than a tenth of the grid step (2.0)."""
+    result, _ = run(synthetic, synthetic.plan("full"), tmp_path)
+    side = brackets(result)["a"]["below"]
+    assert side["holds_at"] - side["breaks_at"] < 0.2
+
+
+def test_bisection_costs_a_third_of_a_dense_grid(synthetic, tmp_path):
+    """Cost bound: settings the search evaluates on axis a, against a dense grid of the same resolution."""
+    result, _ = run(synthetic, synthetic.plan("full"), tmp_path)
+    a = next(r for r in result.axes if r.axis.name == "a")
+    side = brackets(result)["a"]["below"]
+    width = side["holds_at"] - side["breaks_at"]
+    dense = 10.0 / width + 1
+    assert len(a.points) <= dense / 3
+
+
+def test_robust_share_matches_analytic_share(synthetic, tmp_path):
+    """The random sample's interval covers the analytic share where the claim holds (0.0275)."""
+    result, _ = run(synthetic, synthetic.plan("full"), tmp_path)
+    # 1/2 (mode good) * [2/5 (level 1-2) * 4/30 + 1/5 (level 3) * 0.25/30], areas in (a, log10 n)
+    low, high = result.random["ci"]
+    assert low <= 0.0275 <= high
+
+
+def test_rerun_from_store_runs_nothing(synthetic, tmp_path):
+    """A second search over the same store runs no trial and reaches the same verdicts."""
+    first, _ = run(synthetic, synthetic.plan("quick"), tmp_path)
+    second, runner = run(synthetic, synthetic.plan("quick"), tmp_path)
+    assert runner.ran == 0
+    assert brackets(first) == brackets(second)
