@@ -13,7 +13,7 @@ class Faulty(Synthetic):
     """a == 1 raises, a == 9 hangs, a == 8 kills its own worker process."""
 
     name = "faulty"
-    plans = {"quick": Plan("quick", seeds_min=2, seeds_max=2, grid_points=6, depth=0, map_resolution=0,
+    plans = {"quick": Plan("quick", seeds_min=2, seeds_max=2, grid_points=11, depth=0, map_resolution=0,
                            random_samples=0, timeout_s=2, axes=("a",))}
 
     def trial(self, data: object, setting: dict, seed: int) -> Outcome:

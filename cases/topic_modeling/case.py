@@ -24,7 +24,7 @@ class TopicModeling(Case):
              "topics are matched by a learned topic with cosine similarity >= 0.9, on average over seeds.",
         source="Griffiths, T. L. & Steyvers, M. (2004). Finding scientific topics. PNAS 101 (suppl. 1), 5228-5235, "
                "Figure 2 (the bars experiment); fitted with online LDA (Hoffman, Blei & Bach, NIPS 2010) as gensim implements it",
-        quote="",
+        quote=present.QUOTE,
         metric="recovered", op=">=", threshold=0.9)
     axes = (
         Axis("doc_length", Int(2, 2000, log=True), paper=100, plausible=(5, 300), unit="words",

