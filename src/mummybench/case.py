@@ -81,12 +81,12 @@ class Case:
         return f"{cls.__module__}:{cls.__qualname__}"
 
     @classmethod
-    def code_hash(cls) -> str:
+    def code_hash(cls, presentation: bool = False) -> str:
         """Hash of the case folder's Python files: edits re-run its trials. `present.py` (tables
-        and drawings of examples, which cannot change a metric) is left out."""
+        and drawings of examples, which cannot change a metric) is left out unless asked for."""
         folder = Path(inspect.getfile(cls)).parent
         digest = hashlib.sha256()
-        for path in sorted(p for p in folder.rglob("*.py") if p.name != PRESENTATION):
+        for path in sorted(p for p in folder.rglob("*.py") if presentation or p.name != PRESENTATION):
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]

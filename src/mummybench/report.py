@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import figures
 from .runner import Evaluation
 from .search import AxisResult, SearchResult
 from .store import _clean
@@ -91,30 +92,74 @@ def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
     return out
 
 
+class FigureCache:
+    """Redraws a figure only when its inputs changed: a rerun from the store takes seconds.
+    The manifest `figures/inputs.json` maps each PNG to the hash of what it was drawn from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.manifest_path = folder / "inputs.json"
+        try:
+            self.old = json.loads(self.manifest_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            self.old = {}
+        self.new: dict[str, str] = {}
+
+    def draw(self, name: str, inputs: Any, render: Callable[[Path], bool]) -> bool:
+        """Make figures/<name> with render(path) unless it exists with the same inputs; False if none was made."""
+        digest = hashlib.sha256(json.dumps(_clean(inputs), sort_keys=True, default=str).encode()).hexdigest()[:16]
+        path = self.folder / name
+        if not (self.old.get(name) == digest and path.exists()):
+            if not render(path):
+                return False
+        self.new[name] = digest
+        return True
+
+    def finish(self) -> None:
+        for stale in set(self.old) - set(self.new):
+            (self.folder / stale).unlink(missing_ok=True)
+        self.manifest_path.write_text(json.dumps(self.new, indent=1, sort_keys=True) + "\n")
+
+
 def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     figs = out / "figures"
     figs.mkdir(exist_ok=True)
-    for old in figs.glob("*.png"):
-        old.unlink()
+    cache = FigureCache(figs)
     data = summary(result, provenance)
     case, claim = result.case, result.case.claim
-    for r in result.axes:
-        figures.axis_plot(r, claim, result.base[r.axis.name], figs / f"axis_{r.axis.name}.png")
+
+    def plot(name: str, inputs: Any, render: Callable[[Path], Any]) -> bool:
+        return cache.draw(name, [claim.as_dict(), inputs], render)
+
+    for r, entry in zip(result.axes, data["axes"]):
+        plot(f"axis_{r.axis.name}.png", [entry["points"], entry["paper"]],
+             lambda path, r=r: _draw("axis_plot", r, claim, result.base[r.axis.name], path))
     if result.map:
-        figures.map_plot(result.map, claim, figs / "map.png")
+        plot("map.png", result.map, lambda path: _draw("map_plot", result.map, claim, path))
     examples = [("paper setting", "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
     shown = []
+    drawing_code = case.code_hash(presentation=True)
     for label, slug, setting in examples:
         record = result.runner.record(setting, 0)
         if not record or record.get("error"):
             continue
-        fig = case.draw(record.get("examples") or {}, f"{label}, seed 0")
-        png = f"examples_{slug}.png" if figures.save(fig, figs / f"examples_{slug}.png") else None
-        shown.append((label, setting, record, png))
+        title, found = f"{label}, seed 0", record.get("examples") or {}
+        made = plot(f"examples_{slug}.png", [found, title, drawing_code],
+                    lambda path, found=found, title=title: _draw("save", case.draw(found, title), path))
+        shown.append((label, setting, record, f"examples_{slug}.png" if made else None))
+    cache.finish()
     (out / "summary.json").write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
     (out / "report.md").write_text(markdown(result, data, shown))
     return data
+
+
+def _draw(function: str, *args: Any) -> bool:
+    """Call a function of `figures`, importing matplotlib only when a figure must be drawn."""
+    from . import figures
+
+    made = getattr(figures, function)(*args)
+    return True if made is None else bool(made)
 
 
 def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
@@ -136,7 +181,8 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += ["**Seed noise alone crosses the threshold here:** some seeds satisfy the claim and some do not.", ""]
     lines += ["## Breaking points, one axis at a time", "",
               "Each axis moves alone from the paper value across its plausible range; the bracket is the last value "
-              "that holds and the first that breaks, refined by bisection.", "",
+              "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
+              "the two: there the claim is within seed noise of its threshold.", "",
               "| axis | paper | below: holds at → breaks at | above: holds at → breaks at | nearest break, relative |",
               "|---|---|---|---|---|"]
     for r, entry in zip(result.axes, data["axes"]):
@@ -149,7 +195,9 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
             b = entry.get(name)
             status = entry.get(f"{name}_status", "n/a")
             if b:
-                cells.append(f"{b['holds_at']} → **{b['breaks_at']}**")
+                grey = b.get("inconclusive_between") or []
+                cells.append(f"{b['holds_at']} → **{b['breaks_at']}**"
+                             + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else ""))
                 d = _gap(r, entry["paper"], b["breaks_at"])
                 if nearest is None or d < nearest[0]:
                     nearest = (d, b["breaks_at"])
