@@ -27,7 +27,7 @@ class Faulty(Synthetic):
 
 
 class Slow(Synthetic):
-    """The synthetic case at 40 ms a trial, for kill-and-resume tests."""
+    """The synthetic case at 80 ms a trial (about 6 s a sweep on 2 jobs), for kill-and-resume tests."""
 
     name = "slow"
-    cost_ms = 40.0
+    cost_ms = 80.0
