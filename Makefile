@@ -8,13 +8,13 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test check lint bench cases report case-topic-modeling clean
+.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,dev]"
 	@touch $@
 
 test: setup
@@ -28,10 +28,14 @@ check: lint test
 case-topic-modeling: setup
 	$(BIN)/mummybench run topic-modeling --plan full --jobs $(JOBS)
 
-cases: case-topic-modeling
+case-language-id: setup
+	$(BIN)/mummybench run language-id --plan full --jobs $(JOBS)
+
+cases: case-topic-modeling case-language-id
 
 report: setup
 	$(BIN)/mummybench report topic-modeling
+	$(BIN)/mummybench report language-id
 
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench

@@ -33,6 +33,9 @@ class Case:
     claim: ClassVar[Claim]
     axes: ClassVar[tuple[Axis, ...]]
     map_axes: ClassVar[tuple[str, str] | None] = None
+    # (categorical axis, axes to sweep again for each of its values): e.g. the breaking text length
+    # of every implementation side by side. None: no comparison.
+    compare: ClassVar[tuple[str, tuple[str, ...]] | None] = None
     libraries: ClassVar[tuple[str, ...]] = ()  # distributions whose versions key the store
     plans: ClassVar[dict[str, Plan]] = {}
 

@@ -55,6 +55,34 @@ def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
     plt.close(fig)
 
 
+def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Claim, path: Path) -> None:
+    """One axis swept at each category of another: one line (mean, 95% CI band) per category."""
+    fig, ax = plt.subplots(figsize=(6.8, 3.9))
+    axis = curves[0][1].axis if curves else None
+    for k, (label, result, _paper) in enumerate(curves):
+        values = [v for v in result.axis.order(result.points) if _finite(result.points[v].mean)]
+        xs = [result.axis.position(v) for v in values]
+        means = np.array([result.points[v].mean for v in values])
+        lo = np.array([result.points[v].low if _finite(result.points[v].low) else result.points[v].mean for v in values])
+        hi = np.array([result.points[v].high if _finite(result.points[v].high) else result.points[v].mean for v in values])
+        colour = plt.get_cmap("tab10")(k % 10)
+        ax.plot(xs, means, "o-", ms=3, lw=1.2, color=colour, label=f"{by}={label}")
+        ax.fill_between(xs, lo, hi, color=colour, alpha=0.15, lw=0)
+    ax.axhline(claim.threshold, color="#c51b7d", ls="--", lw=1, label=f"threshold {claim.threshold:g}")
+    if axis is not None:
+        paper = curves[0][2]
+        ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
+        if axis.log:
+            ax.set_xscale("log")
+        ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
+    ax.set_ylabel(claim.metric if not claim.baseline else f"{claim.metric} - {claim.baseline}")
+    ax.legend(fontsize=7, loc="best")
+    ax.set_title(f"{axis.name if axis else ''} for each {by}: mean and 95% CI over seeds", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def map_plot(fragility: dict[str, Any], claim: Claim, path: Path) -> None:
     """Heatmap of the mean claim value over two axes; cells that break are hatched."""
     xs, ys = fragility["x"]["values"], fragility["y"]["values"]

@@ -27,6 +27,7 @@ class Plan:
     timeout_s: float = 300.0
     axes: tuple[str, ...] | None = None
     map_axes: tuple[str, str] | None = None  # None: the case's own pair
+    compare: bool = True  # run the case's per-category comparison, if it declares one
     base: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -39,6 +40,8 @@ class Plan:
             raise SettingError(f"plan '{self.name}': need 2 <= seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
         if self.seeds_step < 1 or self.grid_points < 2:
             raise SettingError(f"plan '{self.name}': seeds_step must be >= 1 and grid_points >= 2")
+        if not isinstance(self.compare, bool):
+            raise SettingError(f"plan '{self.name}': compare must be true or false; got {self.compare!r}")
         t = self.timeout_s
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 10**6:
             raise SettingError(f"plan '{self.name}': timeout_s must be a positive number of seconds; got {t!r}")

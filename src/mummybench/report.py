@@ -48,19 +48,14 @@ def _gap(axis_result: AxisResult, paper: Any, value: Any) -> float:
 
 def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
     case, rep = result.case, result.reproduction
-    axes = []
-    for r in result.axes:
-        paper = result.base[r.axis.name]
-        entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "kind": "category" if r.axis.categorical else
-                                 ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
-                                 "below": None, "above": None,
-                                 "points": [{"value": v, **r.points[v].as_dict()} for v in r.axis.order(r.points)]}
-        for name, side in r.sides.items():
-            entry[name] = side.bracket(result.anchor, r.points)
-            entry[f"{name}_status"] = side.status
-        if r.axis.categorical:
-            entry["categories"] = {str(v): r.points[v].verdict for v in r.axis.order(r.points)}
-        axes.append(entry)
+    axes = [_axis_entry(r, result.base, result.anchor) for r in result.axes]
+    compare = None
+    if result.compare:
+        by, variants = result.compare
+        compare = {"axis": by, "variants": [
+            {"value": v.value, "verdict": v.anchor, "mean": v.reproduction.mean,
+             "ci": [v.reproduction.low, v.reproduction.high], "n_seeds": len(v.reproduction.values),
+             "axes": [_axis_entry(r, v.base, v.anchor) for r in v.axes]} for v in variants]}
     rnd = result.random
     failed = [f for r in result.runner.used.values() if r.get("error")
               for f in [{"setting": r["setting"], "seed": r["seed"], "error": r["error"]}]]
@@ -73,10 +68,26 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
                          "spread": [min(rep.values), max(rep.values)] if rep.values else None},
         "axes": axes,
         "map": result.map,
+        "compare": compare,
         "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "holds", "breaks", "inconclusive")},
         "failed": failed,
         "provenance": provenance,
     })
+
+
+def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, Any]:
+    """One swept axis for summary.json: its points, and the bracket on each side of the paper value."""
+    paper = base[r.axis.name]
+    entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "kind": "category" if r.axis.categorical else
+                                 ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
+                                 "below": None, "above": None,
+                                 "points": [{"value": v, **r.points[v].as_dict()} for v in r.axis.order(r.points)]}
+    for name, side in r.sides.items():
+        entry[name] = side.bracket(anchor, r.points)
+        entry[f"{name}_status"] = side.status
+    if r.axis.categorical:
+        entry["categories"] = {str(v): r.points[v].verdict for v in r.axis.order(r.points)}
+    return entry
 
 
 def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
@@ -137,6 +148,12 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
              lambda path, r=r: _draw("axis_plot", r, claim, result.base[r.axis.name], path))
     if result.map:
         plot("map.png", result.map, lambda path: _draw("map_plot", result.map, claim, path))
+    if result.compare:
+        by, variants = result.compare
+        for k, name in enumerate(r.axis.name for r in variants[0].axes if variants):
+            curves = [(str(v.value), v.axes[k], v.base[name]) for v in variants]
+            plot(f"compare_{name}.png", [by, [e["axes"][k]["points"] for e in data["compare"]["variants"]]],
+                 lambda path, curves=curves, name=name: _draw("compare_plot", by, curves, claim, path))
     examples = [("paper setting", "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
     shown = []
     drawing_code = case.code_hash(presentation=True)
@@ -160,6 +177,45 @@ def _draw(function: str, *args: Any) -> bool:
 
     made = getattr(figures, function)(*args)
     return True if made is None else bool(made)
+
+
+def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]:
+    """Markdown cells for the brackets below and above the paper value, and the nearest break's distance."""
+    cells, nearest = [], None  # nearest: (distance on the axis, breaking value)
+    for name in ("below", "above"):
+        b = entry.get(name)
+        status = entry.get(f"{name}_status", "n/a")
+        if b:
+            grey = b.get("inconclusive_between") or []
+            cells.append(f"{b['holds_at']} → **{b['breaks_at']}**"
+                         + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else ""))
+            d = _gap(r, entry["paper"], b["breaks_at"])
+            if nearest is None or d < nearest[0]:
+                nearest = (d, b["breaks_at"])
+        else:
+            cells.append("no break in range" if status == "robust" else status)
+    return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
+
+
+def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
+    """The per-category table: verdict at the base setting and the brackets of each re-swept axis."""
+    if not result.compare:
+        return []
+    by, variants = result.compare
+    lines = [f"## Breaking points by {by}", "",
+             f"Each value of `{by}` at the base setting (every other axis unchanged), then the same one-axis sweeps "
+             "from there: the brackets side by side.", "",
+             f"| {by} | at the base setting | axis | below: holds at → breaks at | above: holds at → breaks at |",
+             "|---|---|---|---|---|"]
+    for v, entry in zip(variants, data["compare"]["variants"]):
+        at_base = f"{v.anchor}: {_ci(v.reproduction)}"
+        for r, axis_entry in zip(v.axes, entry["axes"]):
+            below, above, _ = _bracket_cells(r, axis_entry)
+            lines.append(f"| {v.value} | {at_base} | {r.axis.name} | {below} | {above} |")
+    lines.append("")
+    for name in [r.axis.name for r in variants[0].axes] if variants else []:
+        lines += [f"![{by} × {name}](figures/compare_{name}.png)", ""]
+    return lines
 
 
 def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
@@ -190,21 +246,8 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
             cats = ", ".join(f"{k}: {v}" for k, v in entry["categories"].items())
             lines.append(f"| {r.axis.name} | {entry['paper']} | categories — {cats} | | |")
             continue
-        cells, nearest = [], None  # nearest: (distance on the axis, breaking value)
-        for name in ("below", "above"):
-            b = entry.get(name)
-            status = entry.get(f"{name}_status", "n/a")
-            if b:
-                grey = b.get("inconclusive_between") or []
-                cells.append(f"{b['holds_at']} → **{b['breaks_at']}**"
-                             + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else ""))
-                d = _gap(r, entry["paper"], b["breaks_at"])
-                if nearest is None or d < nearest[0]:
-                    nearest = (d, b["breaks_at"])
-            else:
-                cells.append("no break in range" if status == "robust" else status)
-        rel = distance(r, entry["paper"], nearest[1]) if nearest else "—"
-        lines.append(f"| {r.axis.name} | {entry['paper']} | {cells[0]} | {cells[1]} | {rel} |")
+        below, above, rel = _bracket_cells(r, entry)
+        lines.append(f"| {r.axis.name} | {entry['paper']} | {below} | {above} | {rel} |")
     lines += ["", "### Each axis", ""]
     for r in result.axes:
         lines += [f"**{r.axis.name}** — {r.axis.why}", "", f"![{r.axis.name}](figures/axis_{r.axis.name}.png)", ""]
@@ -212,6 +255,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         m = result.map
         lines += ["## Fragility map", "", f"`{m['x']['name']}` × `{m['y']['name']}`, every other axis at the paper value.", "",
                   "![map](figures/map.png)", ""]
+    lines += _compare_lines(result, data)
     rs = data["robust_share"]
     lines += ["## How much of the plausible space holds", "",
               f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "

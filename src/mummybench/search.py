@@ -63,6 +63,20 @@ class AxisResult:
 
 
 @dataclass
+class Variant:
+    """The comparison's sweeps at one category of the compared axis."""
+
+    value: Any
+    base: Setting
+    reproduction: Evaluation
+    axes: list[AxisResult]
+
+    @property
+    def anchor(self) -> str:
+        return self.reproduction.verdict
+
+
+@dataclass
 class SearchResult:
     case: Case
     plan: Plan
@@ -72,6 +86,7 @@ class SearchResult:
     map: dict[str, Any] | None
     random: dict[str, Any]
     runner: Runner
+    compare: tuple[str, list[Variant]] | None = None
 
     @property
     def anchor(self) -> str:
@@ -86,6 +101,12 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         raise SettingError(f"plan '{plan.name}': {err}") from None
     for name in (*(plan.axes or ()), *(plan.map_axes or ())):
         case.axis(name)
+    if case.compare:
+        by, swept = case.compare
+        if case.axis(by).numeric:
+            raise SettingError(f"case '{case.name}': compare needs a choice axis; '{by}' is numeric")
+        for name in swept:
+            case.axis(name)
     return base
 
 
@@ -107,7 +128,21 @@ def search(case: Case, plan: Plan, runner: Runner) -> SearchResult:
     axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
     results = _sweep(case, base, axes, plan, runner, reproduction.verdict)
     return SearchResult(case, plan, base, reproduction, results, _map(case, base, plan, runner),
-                        _random(case, base, plan, runner), runner)
+                        _random(case, base, plan, runner), runner, _compare(case, base, plan, runner))
+
+
+def _compare(case: Case, base: Setting, plan: Plan, runner: Runner) -> tuple[str, list[Variant]] | None:
+    """Sweep the chosen axes again at every category of the compared axis (the paper's one included)."""
+    if not (plan.compare and case.compare):
+        return None
+    by, swept = case.compare
+    bases = [_with(base, **{by: v}) for v in case.axis(by).domain.values]
+    bases = [b for b in bases if _valid(case, b)]
+    reproductions = runner.evaluate(bases, "compare")
+    axes = [case.axis(n) for n in swept]
+    variants = [Variant(b[by], b, rep, _sweep(case, b, axes, plan, runner, rep.verdict))
+                for b, rep in zip(bases, reproductions)]
+    return by, variants
 
 
 def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runner, anchor: str) -> list[AxisResult]:

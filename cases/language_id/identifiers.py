@@ -1,0 +1,131 @@
+"""Four off-the-shelf identifiers behind one interface, each with the model its own package ships.
+
+`predict(text, candidates)` returns (label, confidence) with labels in ISO 639-1 as langid.py writes
+them. Restricting the candidate set uses the library's own API where it has one (langid.py's
+`set_languages`); elsewhere the best-ranked label inside the set is taken from the library's ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+UNKNOWN = "un"
+# Labels that name the same language for our gold labels: Norwegian 'no' is Bokmål 'nb' here
+# (Django's nb catalogue); CLD2 writes Hebrew 'iw' and traditional Chinese 'zh-Hant'.
+ALIASES = {"no": "nb", "iw": "he", "zh-Hant": "zh", "zh-cn": "zh", "zh-tw": "zh", "jw": "jv"}
+
+
+def normal(label: str) -> str:
+    return ALIASES.get(label, label)
+
+
+class Langid:
+    """langid.py (Lui & Baldwin 2012): naive Bayes over byte n-grams, 97 languages."""
+
+    name = "langid"
+
+    def __init__(self) -> None:
+        from langid.langid import LanguageIdentifier, model
+
+        self.model = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+        self.labels = frozenset(normal(c) for c in self.model.nb_classes)
+        self.full = tuple(self.model.nb_classes)
+        self._current: tuple[str, ...] | None = None
+
+    def _restrict(self, candidates: tuple[str, ...] | None) -> None:
+        wanted = None if candidates is None else tuple(sorted({c for c in self.full if normal(c) in candidates}))
+        if wanted != self._current:
+            self.model.set_languages(list(wanted) if wanted is not None else None)
+            self._current = wanted
+
+    def predict(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
+        self._restrict(candidates)
+        label, prob = self.model.classify(text)
+        return normal(label), float(prob)
+
+
+class Langdetect:
+    """langdetect (Shuyo's language-detection, ported): random-sampled n-gram naive Bayes, 55 languages.
+    Its detector draws random n-grams; `seed` fixes them (the library default, None, does not)."""
+
+    name = "langdetect"
+
+    def __init__(self, seed: int = 0) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        self.factory = DetectorFactory()
+        self.factory.load_profile(PROFILES_DIRECTORY)
+        self.labels = frozenset(normal(c) for c in self.factory.get_lang_list())
+        self.seed = seed
+
+    def predict(self, text: str, candidates: tuple[str, ...] | None = None, seed: int | None = None) -> tuple[str, float]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        self.factory.set_seed(self.seed if seed is None else seed)
+        detector = self.factory.create()
+        detector.append(text)
+        try:
+            ranked = [(normal(p.lang), float(p.prob)) for p in detector.get_probabilities()]
+        except LangDetectException:  # no usable feature in the text (digits, punctuation only)
+            return UNKNOWN, 0.0
+        return _first(ranked, candidates)
+
+
+class Cld2:
+    """CLD2 (Google's Compact Language Detector 2, via pycld2): quadgram scoring, 80+ languages."""
+
+    name = "cld2"
+
+    def __init__(self) -> None:
+        import pycld2
+
+        self.cld2 = pycld2
+        self.labels = frozenset(normal(c) for _, c in pycld2.LANGUAGES if not c.startswith(("xx-", "zz")))
+
+    def predict(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
+        try:
+            _, _, details = self.cld2.detect(text, bestEffort=True)
+        except self.cld2.error:
+            return UNKNOWN, 0.0
+        ranked = [(normal(code), percent / 100.0) for _, code, percent, _ in details if code != UNKNOWN]
+        return _first(ranked, candidates)
+
+
+class Lingua:
+    """lingua-language-detector (Stahl): n-gram models up to 5-grams plus rules, 75 languages,
+    high-accuracy mode with every language loaded."""
+
+    name = "lingua"
+
+    def __init__(self) -> None:
+        from lingua import Language, LanguageDetectorBuilder
+
+        self.detector = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
+        self.labels = frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
+
+    def predict(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
+        ranked = [(v.language.iso_code_639_1.name.lower(), float(v.value))
+                  for v in self.detector.compute_language_confidence_values(text)]
+        return _first([r for r in ranked if r[1] > 0], candidates)
+
+
+def _first(ranked: Iterable[tuple[str, float]], candidates: tuple[str, ...] | None) -> tuple[str, float]:
+    for label, score in ranked:
+        if candidates is None or label in candidates:
+            return label, score
+    return UNKNOWN, 0.0
+
+
+KINDS = {"langid": Langid, "langdetect": Langdetect, "cld2": Cld2, "lingua": Lingua}
+
+
+class Identifiers:
+    """Loads each identifier on first use (lingua takes ~8 s and 1.3 GB), then keeps it for the process.
+    Loading is the only state kept, and it changes no answer."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, object] = {}
+
+    def __getitem__(self, name: str):  # noqa: ANN204 - one of the classes above
+        if name not in self._loaded:
+            self._loaded[name] = KINDS[name]()
+        return self._loaded[name]

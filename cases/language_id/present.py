@@ -1,0 +1,94 @@
+"""Tables and drawings of a trial's examples (left out of the code hash: they change no metric)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalogues import GROUP_VARIETIES, GROUPS, VARIETIES
+
+# The paper's abstract, verified against the published text (see README.md for what could not be checked).
+QUOTE = ("We find that langid.py maintains consistently high accuracy across all domains, making it ideal for "
+         "end-users that require language identification without wanting to invest in preparation of in-domain "
+         "training data.")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(examples: dict[str, Any]) -> str:
+    """Markdown: the worst languages, the confusable groups' errors, and misidentified texts."""
+    per = examples.get("per_variety") or {}
+    if not per:
+        return ""
+    worst = sorted(per.items(), key=lambda kv: (kv[1], kv[0]))[:8]
+    lines = [f"Identifier `{examples['implementation']}`, texts of {examples['text_length']} characters. "
+             "Lowest accuracy by language variety: " + ", ".join(f"{v} {a:.2f}" for v, a in worst) + ".", ""]
+    confusion = examples.get("confusion") or {}
+    if confusion:
+        lines += ["Inside the confusable groups (gold variety: what was said, count):", ""]
+        for group, members in GROUPS.items():
+            cells = []
+            for variety in GROUP_VARIETIES:
+                if VARIETIES[variety] in members and variety in confusion:
+                    said = sorted(confusion[variety].items(), key=lambda kv: -kv[1])
+                    cells.append(f"{variety} → " + ", ".join(f"{k} {n}" for k, n in said))
+            if cells:
+                lines.append(f"- {group}: " + "; ".join(cells))
+        lines.append("")
+    wrong = examples.get("wrong") or []
+    if wrong:
+        names = list(wrong[0]["said"])
+        lines += ["Misidentified texts (the identifier's most confident mistakes, one per language), "
+                  "and what each identifier says of them (label, confidence):", "",
+                  "| gold | text | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        for w in wrong:
+            said = [f"{'**' if s[0] != w['gold'] else ''}{s[0]}{'**' if s[0] != w['gold'] else ''} {s[1]:.2f}"
+                    for s in (w["said"][n] for n in names)]
+            text = w["text"] if len(w["text"]) <= 140 else w["text"][:137] + "..."
+            lines.append(f"| {w['variety']} | {_cell(text)} | " + " | ".join(said) + " |")
+        lines += ["", "Wrong labels in bold."]
+    return "\n".join(lines)
+
+
+def figure(examples: dict[str, Any], title: str) -> Any:
+    """Accuracy per language variety (left) and the confusion matrix of the confusable groups (right)."""
+    per = examples.get("per_variety") or {}
+    if not per:
+        return None
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 9.5), gridspec_kw={"width_ratios": [1.3, 1]})
+    items = sorted(per.items(), key=lambda kv: (kv[1], kv[0]))
+    ys = np.arange(len(items))
+    left.barh(ys, [a for _, a in items], color=["#c51b7d" if a < 0.9 else "#1b7837" for _, a in items])
+    left.set_yticks(ys, [v for v, _ in items], fontsize=6)
+    left.set_xlim(0, 1)
+    left.axvline(0.9, color="#444", ls="--", lw=0.8)
+    left.set_xlabel("accuracy (share of texts labelled correctly)")
+    left.set_title("per language variety", fontsize=9)
+    confusion = examples.get("confusion") or {}
+    rows = [v for v in GROUP_VARIETIES if v in confusion]
+    if rows:
+        golds = [VARIETIES[v] for v in rows]
+        others = sorted({k for v in rows for k in confusion[v]} - set(golds))
+        cols = list(dict.fromkeys(golds)) + others
+        grid = np.array([[confusion[v].get(c, 0) for c in cols] for v in rows], dtype=float)
+        grid /= np.maximum(grid.sum(axis=1, keepdims=True), 1)
+        right.imshow(grid, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+        for j, v in enumerate(rows):
+            for i, c in enumerate(cols):
+                if grid[j, i] > 0:
+                    right.text(i, j, f"{grid[j, i]:.2f}".lstrip("0"), ha="center", va="center", fontsize=6,
+                               color="white" if grid[j, i] > 0.5 else ("#c51b7d" if c != VARIETIES[v] else "black"))
+        right.set_xticks(range(len(cols)), cols, fontsize=7, rotation=90)
+        right.set_yticks(range(len(rows)), rows, fontsize=7)
+        right.set_xlabel("label given")
+        right.set_ylabel("gold variety")
+        right.set_title("confusable groups: share of each row", fontsize=9)
+    else:
+        right.axis("off")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
