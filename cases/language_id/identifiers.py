@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 UNKNOWN = "un"
+DIGITS = 6  # confidences are rounded to this many decimals (see _first)
 # Labels that name the same language for our gold labels: Norwegian 'no' is Bokmål 'nb' here
 # (Django's nb catalogue); CLD2 writes Hebrew 'iw' and traditional Chinese 'zh-Hant'.
 ALIASES = {"no": "nb", "iw": "he", "zh-Hant": "zh", "zh-cn": "zh", "zh-tw": "zh", "jw": "jv"}
@@ -40,7 +41,7 @@ class Langid:
     def predict(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
         self._restrict(candidates)
         label, prob = self.model.classify(text)
-        return normal(label), float(prob)
+        return normal(label), round(float(prob), DIGITS)
 
 
 class Langdetect:
@@ -109,7 +110,9 @@ class Lingua:
 
 
 def _first(ranked: Iterable[tuple[str, float]], candidates: tuple[str, ...] | None) -> tuple[str, float]:
-    for label, score in ranked:
+    """The best label inside the candidates. Scores are rounded to 6 decimals and ties broken by label:
+    lingua's confidences differ in the last bits from call to call, and a result must not."""
+    for label, score in sorted(((lb, round(sc, DIGITS)) for lb, sc in ranked), key=lambda r: (-r[1], r[0])):
         if candidates is None or label in candidates:
             return label, score
     return UNKNOWN, 0.0
