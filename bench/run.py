@@ -1,4 +1,5 @@
-"""`make bench`: harness overhead, bisection cost, rerun-from-store time and pool speedup.
+"""`make bench`: harness overhead, bisection cost, rerun-from-store time, pool and Dask speedups,
+resuming a 1,000-trial sweep, and language identifiers' throughput.
 
 Everything is measured in one run on this machine and written to results/bench/ as JSON
 and Markdown. Numbers are medians of repeats; the machines are noisy, so compare ratios.
@@ -119,6 +120,90 @@ def pool_speedup(n: int, repeats: int) -> dict:
     return {"trials": n, "wall_s_1_job": one, "wall_s_2_jobs": two, "speedup": one / two}
 
 
+def dask_against_pool(n: int, repeats: int) -> dict:
+    """Per-trial cost of a Dask LocalCluster against the process pool (both warm, 50 ms trials), and
+    the Dask speedup from 1 to 2 workers."""
+    try:
+        from mummybench.cluster import DaskExecutor
+    except ImportError:
+        return {"skipped": "dask[distributed] is not installed"}
+    case = Timed50()
+    tasks = [Task(f"k{i}", {**case.paper, "a": 2.0 + 0.01 * i}, 0) for i in range(n)]
+    warm = [Task(f"w{i}", case.paper, i) for i in range(4)]
+
+    def timed(make) -> float:
+        executor = make()
+        try:
+            list(executor.map(warm))  # workers started and the case prepared
+            start = time.perf_counter()
+            list(executor.map(tasks))
+            return time.perf_counter() - start
+        finally:
+            executor.close()
+
+    pool2 = median_of(lambda: timed(lambda: PoolExecutor(case, 2)), repeats)
+    dask1 = median_of(lambda: timed(lambda: DaskExecutor(case, jobs=1)), repeats)
+    dask2 = median_of(lambda: timed(lambda: DaskExecutor(case, jobs=2)), repeats)
+    return {"trials": n, "trial_ms": 50.0, "wall_s_pool_2": pool2, "wall_s_dask_1": dask1, "wall_s_dask_2": dask2,
+            "dask_overhead_ms_per_trial": 1e3 * (dask2 - pool2) / n * 2, "dask_speedup_1_to_2": dask1 / dask2}
+
+
+def resume_sweep(repeats: int) -> dict:
+    """Wall time of rerunning a synthetic sweep of about 1,000 stored trials: the resume path alone
+    (process start, store load, replay, report; every trial found in the store)."""
+    plan = {"name": "resume1000", "seeds_min": 3, "seeds_max": 3, "grid_points": 120, "depth": 0, "map_resolution": 12,
+            "random_samples": 90, "timeout_s": 60}
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_file = Path(tmp) / "resume1000.json"
+        plan_file.write_text(json.dumps(plan))
+        cmd = [sys.executable, "-m", "mummybench", "run", "synthetic", "--plan", str(plan_file), "--results", tmp,
+               "--quiet", "--jobs", "0"]
+        first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if first.returncode != 0:
+            raise RuntimeError(first.stderr)
+        stored = (Path(tmp) / "synthetic" / "trials.jsonl").read_text().count("\n")
+
+        def once() -> float:
+            start = time.perf_counter()
+            out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+            if out.returncode != 0:
+                raise RuntimeError(out.stderr)
+            return time.perf_counter() - start
+
+        wall = median_of(once, repeats)
+        ran = json.loads((Path(tmp) / "synthetic" / "run.json").read_text())["trials_run"]
+    return {"stored_trials": stored, "wall_s": wall, "trials_run": ran}
+
+
+def identifier_throughput(repeats: int) -> dict:
+    """Texts per second of each language identifier on Django catalogue text of 20 and 200 characters
+    (one thread; models loaded beforehand)."""
+    try:
+        from cases.language_id import catalogues, noise
+        from cases.language_id.identifiers import Identifiers
+    except ImportError:
+        return {"skipped": "the language-id extra is not installed"}
+    strings = catalogues.load()
+    identifiers = Identifiers()
+    out: dict = {}
+    for length in (20, 200):
+        rng = np.random.default_rng(0)
+        texts = [noise.build(strings[v], length, rng) for v in strings for _ in range(4)]
+        for name in ("langid", "langdetect", "cld2", "lingua"):
+            ident = identifiers[name]
+            ident.predict(texts[0])
+
+            def once(ident=ident, texts=texts) -> float:
+                start = time.perf_counter()
+                for text in texts:
+                    ident.predict(text)
+                return time.perf_counter() - start
+
+            out.setdefault(name, {})[f"texts_per_s_{length}"] = len(texts) / median_of(once, repeats)
+    out["texts"] = len(texts)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="results/bench")
@@ -131,8 +216,12 @@ def main() -> int:
         "bisection": bisection_cost(),
         "rerun_from_store": rerun_from_store(ROOT / "results", 3),
         "pool": pool_speedup(60, 3),
+        "dask": dask_against_pool(60, 3),
+        "resume": resume_sweep(3),
+        "identifiers": identifier_throughput(3),
     }
-    prov = collect(("scikit-learn", "gensim"), ROOT)
+    prov = collect(("scikit-learn", "gensim", "dask", "distributed", "langid", "langdetect", "pycld2",
+                    "lingua-language-detector"), ROOT)
     data = {"figures": figures, "provenance": {**prov, "command": "make bench", "argv": sys.argv,
                                                  "machine": platform.node(), "cpus": os.cpu_count()}}
     (out / "bench.json").write_text(json.dumps(data, indent=1) + "\n")
@@ -151,7 +240,21 @@ def main() -> int:
         lines.append(f"| rerun of the topic case's full plan from the store (process start, replay, report and figures) | "
                      f"{r['wall_s']:.2f} s, {r['trials_run']} trials run | < 2 s |")
     lines += [f"| process pool, {p['trials']} trials of 50 ms: 1 job against 2 jobs | {p['wall_s_1_job']:.2f} s against "
-              f"{p['wall_s_2_jobs']:.2f} s: speedup {p['speedup']:.2f}× | (2 cores) |", ""]
+              f"{p['wall_s_2_jobs']:.2f} s: speedup {p['speedup']:.2f}× | (2 cores) |"]
+    d, rs, ids = figures["dask"], figures["resume"], figures["identifiers"]
+    if "skipped" not in d:
+        lines += [f"| Dask LocalCluster against the process pool, {d['trials']} warm trials of 50 ms on 2 workers | "
+                  f"{d['wall_s_dask_2']:.2f} s against {d['wall_s_pool_2']:.2f} s: "
+                  f"{d['dask_overhead_ms_per_trial']:+.1f} ms per trial | (2 cores) |",
+                  f"| Dask LocalCluster, 1 worker against 2 | {d['wall_s_dask_1']:.2f} s against {d['wall_s_dask_2']:.2f} s: "
+                  f"speedup {d['dask_speedup_1_to_2']:.2f}× | (2 cores) |"]
+    lines.append(f"| resume a sweep of {rs['stored_trials']} stored trials (process start, store load, replay, report) | "
+                 f"{rs['wall_s']:.2f} s, {rs['trials_run']} trials run | |")
+    if "skipped" not in ids:
+        for name in ("langid", "langdetect", "cld2", "lingua"):
+            lines.append(f"| `{name}` throughput, {ids['texts']} Django texts of 20 / 200 characters, one thread | "
+                         f"{ids[name]['texts_per_s_20']:,.0f} / {ids[name]['texts_per_s_200']:,.0f} texts per second | |")
+    lines.append("")
     (out / "README.md").write_text("\n".join(lines))
     print("\n".join(lines))
     return 0

@@ -10,11 +10,12 @@ from mummybench import Outcome, Plan
 
 
 class Faulty(Synthetic):
-    """a == 1 raises, a == 9 hangs, a == 8 kills its own worker process."""
+    """a == 1 raises, a == 9 hangs, a == 8 kills its own worker process, a == 2 allocates 4 GiB
+    (past the plan's 1 GiB memory cap)."""
 
     name = "faulty"
     plans = {"quick": Plan("quick", seeds_min=2, seeds_max=2, grid_points=11, depth=0, map_resolution=0,
-                           random_samples=0, timeout_s=2, axes=("a",))}
+                           random_samples=0, timeout_s=2, axes=("a",), memory_mb=1024)}
 
     def trial(self, data: object, setting: dict, seed: int) -> Outcome:
         if setting["a"] == 1.0:
@@ -23,6 +24,11 @@ class Faulty(Synthetic):
             time.sleep(60)
         if setting["a"] == 8.0:
             os._exit(3)
+        if setting["a"] == 2.0:
+            import numpy as np
+
+            hog = np.ones(2**29)  # 4 GiB of float64
+            return Outcome(metrics={"score": float(hog[-1])})
         return super().trial(data, setting, seed)
 
 

@@ -10,7 +10,7 @@ from mummybench.store import Store
 
 def test_pool_and_in_process_give_identical_metrics(synthetic):
     """The same (setting, seed) gives the same metrics in-process and in a 2-process pool."""
-    tasks = [Task(f"k{i}", {**synthetic.paper, "a": float(i)}, seed) for i in range(4) for seed in range(2)]
+    tasks = [Task(f"k{i}-{seed}", {**synthetic.paper, "a": float(i)}, seed) for i in range(4) for seed in range(2)]
     local = {t.key: r["metrics"] for t, r in InProcessExecutor(synthetic).map(tasks)}
     pool = PoolExecutor(synthetic, jobs=2)
     try:
@@ -21,10 +21,11 @@ def test_pool_and_in_process_give_identical_metrics(synthetic):
 
 
 def test_raising_hanging_and_dying_trials_are_recorded_and_the_sweep_goes_on(tmp_path):
-    """a=1 raises, a=9 hangs past the 2 s timeout, a=8 kills its worker: all recorded, others complete."""
+    """a=1 raises, a=9 hangs past the 2 s timeout, a=8 kills its worker, a=2 exceeds the memory cap:
+    all recorded as failed with the reason, the others complete."""
     case = Faulty()
     plan = case.plan("quick")
-    pool = PoolExecutor(case, jobs=2, timeout_s=plan.timeout_s)
+    pool = PoolExecutor(case, jobs=2, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
     try:
         with Store(tmp_path / "t.jsonl") as store:
             result = search(case, plan, Runner(case, store, plan, pool))
@@ -35,6 +36,7 @@ def test_raising_hanging_and_dying_trials_are_recorded_and_the_sweep_goes_on(tmp
     assert "deliberate failure" in errors[1.0]
     assert errors[9.0].startswith("timeout")
     assert "worker died" in errors[8.0]
+    assert "MemoryError" in errors[2.0]
     assert a.points[5.0].verdict == "holds" and a.points[0.0].verdict == "breaks"
 
 

@@ -96,3 +96,5 @@ def test_quick_plan_smoke(tmp_path):
     report = (out / "report.md").read_text()
     assert "confusable groups" in report and "Misidentified texts" in report
     assert (out / "figures" / "examples_paper.png").exists()
+    # determinism in CI: rerun stored trials and compare every metric with the store
+    assert main(["verify", "language-id", "--sample", "3", "--results", str(tmp_path)]) == 0

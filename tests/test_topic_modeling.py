@@ -77,3 +77,5 @@ def test_quick_plan_smoke(tmp_path):
     assert set(summary["robust_share"]) >= {"estimate", "ci", "samples"}
     assert (out / "figures" / "examples_paper.png").exists() and (out / "figures" / "map.png").exists()
     assert "concrete examples" in (out / "report.md").read_text().lower()
+    # determinism in CI: rerun stored trials and compare every metric with the store
+    assert main(["verify", "topic-modeling", "--sample", "2", "--results", str(tmp_path)]) == 0

@@ -10,7 +10,9 @@ from . import bars
 from .fit import RECOVERED_AT
 
 # The paper's words, verified against the published text (see README.md for the source).
-QUOTE = ""
+QUOTE = ("Fig. 1. (a) Graphical representation of 10 topics, combined to produce \"documents\" like those shown in b, "
+         "where each image is the result of 100 samples from a unique mixture of these topics. (c) Performance of three "
+         "algorithms on this data…")
 
 
 def table(examples: dict[str, Any]) -> str:

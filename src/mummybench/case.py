@@ -38,6 +38,9 @@ class Case:
     compare: ClassVar[tuple[str, tuple[str, ...]] | None] = None
     libraries: ClassVar[tuple[str, ...]] = ()  # distributions whose versions key the store
     plans: ClassVar[dict[str, Plan]] = {}
+    # metric -> largest absolute difference `mummybench verify` accepts between a rerun and the store;
+    # metrics not named must match exactly. A case that declares one says why in its docstring.
+    tolerance: ClassVar[dict[str, float]] = {}
 
     def prepare(self) -> Any:
         """Load or build what every trial shares; called once per process."""

@@ -1,4 +1,4 @@
-"""The `mummybench` command: list, show, trial, run, report."""
+"""The `mummybench` command: list, show, trial, run, report, verify."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .registry import discover, get_case
 from .runner import Runner, StoreIncomplete
 from .search import resolve_base, search
 from .space import SettingError, parse_assignments
-from .store import Store
+from .store import Store, library_versions
 
 EXIT_USAGE = 2
 
@@ -89,14 +89,25 @@ def cmd_trial(args: argparse.Namespace) -> int:
 
 
 def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
+    if args.executor == "dask":
+        from .cluster import DaskExecutor
+
+        try:
+            return DaskExecutor(case, args.address, max(1, args.jobs), plan.timeout_s, plan.memory_mb)
+        except ImportError:
+            raise SettingError("--executor dask needs dask[distributed]: pip install 'mummybench[dask]'") from None
+        except OSError as err:
+            raise SettingError(f"cannot reach the Dask scheduler at {args.address}: {err}") from None
+    if args.address:
+        raise SettingError("--address needs --executor dask")
     if args.jobs == 0:
         return InProcessExecutor(case, timeout_s=plan.timeout_s)
-    return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s)
+    return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
 
 
 def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, progress: Progress,
-            meta: dict[str, Any]) -> dict[str, Any]:
-    runner = Runner(case, store, plan, executor, progress)
+            meta: dict[str, Any], generation: tuple[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    runner = Runner(case, store, plan, executor, progress, generation)
     start = time.monotonic()
     result = search(case, plan, runner)
     prov = {**provenance.collect(case.libraries, Path(__file__).resolve().parents[2]), "plan": plan.as_dict(), **meta}
@@ -147,13 +158,89 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not (out / "trials.jsonl").is_file():
         raise SettingError(f"no store at {out / 'trials.jsonl'}: run `mummybench run {case.name}` first")
     meta.pop("plan", None)
+    meta.pop("stale", None)
     with Store(out / "trials.jsonl") as store:
         try:
             data = _render(case, plan, store, out, None, Progress(enabled=False), meta)
         except StoreIncomplete as err:
-            raise SettingError(f"{err}; run `mummybench run {case.name} --plan {plan.name}` to complete it") from None
-    print(f"re-rendered {out / 'report.md'} from {len(store)} stored trials; verdict {data['reproduction']['verdict']}")
+            data = _render_stale(case, plan, store, out, meta)
+            if data is None:
+                raise SettingError(f"{err}; run `mummybench run {case.name} --plan {plan.name}` to complete it") from None
+    stale = data["provenance"].get("stale")
+    print(f"re-rendered {out / 'report.md'} from {len(store)} stored trials; verdict {data['reproduction']['verdict']}"
+          + (f"\nSTALE: the trials come from older case code or library versions ({stale['why']}); "
+             f"rerun `mummybench run {case.name} --plan {plan.name}`" if stale else ""))
     return 0
+
+
+def _render_stale(case: Case, plan: Plan, store: Store, out: Path, meta: dict[str, Any]) -> dict[str, Any] | None:
+    """Render from the newest older generation of trials that covers the plan, marking the report stale."""
+    current = (case.code_hash(), library_versions(case.libraries))
+    for code, versions, _, _ in store.generations(case.name):
+        if (code, versions) == current:
+            continue
+        why = []
+        if code != current[0]:
+            why.append(f"case code {code}, now {current[0]}")
+        why += [f"{lib} {versions.get(lib)}, now {v}" for lib, v in current[1].items() if versions.get(lib) != v]
+        stale = {"code": code, "versions": versions, "current_code": current[0], "current_versions": current[1],
+                 "why": "; ".join(why) or "library set changed"}
+        try:
+            return _render(case, plan, store, out, None, Progress(enabled=False), {**meta, "stale": stale}, (code, versions))
+        except StoreIncomplete:
+            continue
+    return None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Rerun a sample of the stored trials of the current code and compare every metric."""
+    import random
+
+    case = get_case(args.case)
+    path = results_dir(Path(args.results), case) / "trials.jsonl"
+    if args.sample < 0:
+        raise SettingError(f"--sample must be 0 (all) or a positive number of trials; got {args.sample}")
+    if not path.is_file():
+        raise SettingError(f"no store at {path}: run `mummybench run {case.name}` first")
+    code, versions = case.code_hash(), library_versions(case.libraries)
+    with Store(path) as store:
+        records = [r for r in store.records.values() if r.get("case") == case.name]
+    current = sorted((r for r in records if r.get("code") == code and r.get("versions") == versions
+                      and not r.get("error")), key=lambda r: r["key"])
+    if not current:
+        raise SettingError(f"nothing to verify: none of the {len(records)} stored trials of {case.name} ran with the "
+                           "current case code and library versions (and succeeded); rerun the plan first")
+    chosen = current if args.sample == 0 or args.sample >= len(current) else \
+        random.Random(args.seed).sample(current, args.sample)
+    executor = InProcessExecutor(case)
+    differ = 0
+    for record, (_, result) in zip(chosen, executor.map(Task(r["key"], r["setting"], r["seed"]) for r in chosen)):
+        problems = _compare_metrics(case, record["metrics"], result)
+        changed = {k: v for k, v in record["setting"].items() if case.paper.get(k) != v}
+        label = f"{record['key'][:12]} seed {record['seed']} {changed or 'paper setting'}"
+        if problems:
+            differ += 1
+            print(f"DIFFERS {label}: " + "; ".join(problems))
+        else:
+            print(f"same    {label}")
+    tol = f" (declared tolerances: {case.tolerance})" if case.tolerance else " (exactly)"
+    print(f"{case.name}: {len(chosen) - differ} of {len(chosen)} rerun trials match the store{tol}")
+    return 1 if differ else 0
+
+
+def _compare_metrics(case: Case, stored: dict[str, float], result: dict[str, Any]) -> list[str]:
+    if result.get("error"):
+        return [f"rerun failed: {result['error'].strip().splitlines()[-1]}"]
+    new = result["metrics"]
+    problems = [f"metric {k} only {'stored' if k in stored else 'rerun'}" for k in sorted(set(stored) ^ set(new))]
+    for k in sorted(set(stored) & set(new)):
+        a, b = stored[k], new[k]
+        same = (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= case.tolerance.get(k, 0.0))
+        if a is None and b is not None and b != b:  # NaN is stored as null
+            same = True
+        if not same:
+            problems.append(f"{k}: stored {a!r}, rerun {b!r}")
+    return problems
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,12 +262,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
     p.add_argument("--results", default="results")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a process pool (or in-process with --jobs 0); dask: a Dask cluster")
+    p.add_argument("--address", default=None, help="Dask scheduler, e.g. tcp://host:8786 (default: start a LocalCluster)")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("report", help="re-render the report from the store without running trials")
     p.add_argument("case")
     p.add_argument("--plan", default=None)
     p.add_argument("--results", default="results")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("verify", help="rerun stored trials and compare their metrics with the store")
+    p.add_argument("case")
+    p.add_argument("--sample", type=int, default=5, help="how many stored trials to rerun (0: all)")
+    p.add_argument("--seed", type=int, default=0, help="which sample")
+    p.add_argument("--results", default="results")
+    p.set_defaults(func=cmd_verify)
     return parser
 
 
@@ -191,8 +287,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.argv = argv
         return args.func(args)
     except SettingError as err:
-        print(f"mummybench: error: {err}", file=sys.stderr)
+        print(f"mummybench: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def printable(text: str) -> str:
+    """One line whatever the input held: control and separator characters are shown escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ class Plan:
     random_samples: int = 20
     sample_seed: int = 12345
     timeout_s: float = 300.0
+    memory_mb: float | None = None  # address-space cap per worker process; a trial past it fails
     axes: tuple[str, ...] | None = None
     map_axes: tuple[str, str] | None = None  # None: the case's own pair
     compare: bool = True  # run the case's per-category comparison, if it declares one
@@ -40,6 +41,9 @@ class Plan:
             raise SettingError(f"plan '{self.name}': need 2 <= seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
         if self.seeds_step < 1 or self.grid_points < 2:
             raise SettingError(f"plan '{self.name}': seeds_step must be >= 1 and grid_points >= 2")
+        m = self.memory_mb
+        if m is not None and (not isinstance(m, (int, float)) or isinstance(m, bool) or not 64 <= m < 10**7):
+            raise SettingError(f"plan '{self.name}': memory_mb must be a number of MiB in [64, 10000000) or null; got {m!r}")
         if not isinstance(self.compare, bool):
             raise SettingError(f"plan '{self.name}': compare must be true or false; got {self.compare!r}")
         t = self.timeout_s

@@ -221,8 +221,12 @@ def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
 def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     case, claim, rep, prov = result.case, result.case.claim, result.reproduction, data["provenance"]
     spread = f"{_num(min(rep.values))} to {_num(max(rep.values))}" if rep.values else "n/a"
-    lines = [f"# {case.title or case.name}", "",
-             f"**Claim on trial:** {claim.text}", ""]
+    lines = [f"# {case.title or case.name}", ""]
+    if prov.get("stale"):
+        lines += [f"> **STALE REPORT.** These trials ran with older case code or library versions "
+                  f"({prov['stale']['why']}). The numbers below may not hold for the code as it is now: rerun "
+                  f"`mummybench run {case.name}` before quoting them.", ""]
+    lines += [f"**Claim on trial:** {claim.text}", ""]
     if claim.quote:
         lines += [f"> {claim.quote}", ">", f"> — {claim.source}", ""]
     else:

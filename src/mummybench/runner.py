@@ -48,11 +48,12 @@ class Runner:
     """Bridges the search and the executor; only this object appends to the store."""
 
     def __init__(self, case: Case, store: Store, plan: Plan, executor: Any | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, generation: tuple[str, dict[str, str]] | None = None) -> None:
         self.case, self.store, self.plan, self.executor = case, store, plan, executor
         self.progress = progress or Progress(enabled=False)
-        self.code = case.code_hash()
-        self.versions = library_versions(case.libraries)
+        # (code hash, library versions) the trials are looked up under: the current ones, unless a
+        # report is re-rendered from an older generation of the store (a stale report)
+        self.code, self.versions = generation or (case.code_hash(), library_versions(case.libraries))
         self._memo: dict[str, Evaluation] = {}
         self.ran = 0
         self.used: dict[str, dict[str, Any]] = {}  # every record this search relied on

@@ -7,6 +7,7 @@ bad `--set` or plan file fails before anything runs, with a message that says th
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,17 @@ class SettingError(ValueError):
 
 def _is_real(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _number(text: str) -> float:
+    """A plain ASCII decimal (1, -2.5, 1e-3); Python's float() would also take '1_0', 'nan' and other scripts' digits."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text) or not text.isascii():
+        raise ValueError(text)
+    return float(text)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Int:
 
     def parse(self, name: str, text: str) -> int:
         try:
-            number = float(text.strip())
+            number = _number(text)
         except ValueError:
             raise SettingError(f"axis '{name}' takes an integer; got {text!r}") from None
         if not math.isfinite(number) or not number.is_integer():
@@ -83,7 +95,7 @@ class Float:
 
     def parse(self, name: str, text: str) -> float:
         try:
-            number = float(text.strip())
+            number = _number(text)
         except ValueError:
             raise SettingError(f"axis '{name}' takes a number; got {text!r}") from None
         return self.check(name, number)
@@ -120,7 +132,7 @@ class Choice:
                 return option
             if _is_real(option):
                 try:
-                    if float(text) == option:
+                    if _number(text) == option:
                         return option
                 except ValueError:
                     pass

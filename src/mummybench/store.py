@@ -81,6 +81,19 @@ class Store:
     def __len__(self) -> int:
         return len(self.records)
 
+    def generations(self, case: str) -> list[tuple[str, dict[str, str], int, float]]:
+        """(code hash, library versions, trials, last finished) of each generation of a case's trials, newest first."""
+        seen: dict[str, list] = {}
+        for record in self.records.values():
+            if record.get("case") != case or "code" not in record:
+                continue
+            versions = record.get("versions") or {}
+            gid = json.dumps([record["code"], versions], sort_keys=True)
+            entry = seen.setdefault(gid, [record["code"], versions, 0, 0.0])
+            entry[2] += 1
+            entry[3] = max(entry[3], float(record.get("finished_at") or 0.0))
+        return sorted((tuple(e) for e in seen.values()), key=lambda e: -e[3])
+
     def _open(self):
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

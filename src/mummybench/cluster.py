@@ -1,0 +1,138 @@
+"""Runs trials on a Dask cluster: a scheduler at an address, or a LocalCluster started here.
+
+Workers import the case from its import path and prepare it once per worker process (cached in
+the worker, never pickled from the parent); only the parent writes the store. At most one trial per
+worker thread is in flight, so a trial's timeout counts from (about) when it started."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .case import Case, load_ref
+from .execute import Task, failure, pin_threads, run_trial
+
+_PREPARED: dict[str, tuple[Case, Any, str | None]] = {}  # per worker process: ref -> (case, data, prepare error)
+
+
+def import_root(case: Case) -> str:
+    """The folder that must be on sys.path to import the case's module (the parent of `cases/`)."""
+    module = sys.modules[type(case).__module__]
+    depth = type(case).__module__.count(".")
+    return str(Path(module.__file__).resolve().parents[depth])
+
+
+def _threads() -> int:
+    """CPU cores per worker thread on this worker's machine: the trial's BLAS/OpenMP/torch budget."""
+    try:
+        from distributed import get_worker
+
+        return max(1, (os.cpu_count() or 1) // max(1, get_worker().state.nthreads))
+    except (ImportError, ValueError, AttributeError):
+        return 1
+
+
+def dask_trial(ref: str, root: str, setting: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The task a worker runs: load and prepare the case on first use, then run one trial."""
+    if ref not in _PREPARED:
+        if root and os.path.isdir(root) and root not in sys.path:
+            sys.path.insert(0, root)
+        threads = _threads()
+        pin_threads(threads)
+        case = load_ref(ref)
+        try:
+            data, error = case.prepare(), None
+        except Exception:  # noqa: BLE001 - reported with every trial of this worker
+            data, error = None, "prepare failed:\n" + traceback.format_exc(limit=8)
+        pin_threads(threads)
+        _PREPARED[ref] = (case, data, error)
+    case, data, error = _PREPARED[ref]
+    if error:
+        return failure(error)
+    return run_trial(case, data, Task("dask", setting, seed))
+
+
+class DaskExecutor:
+    """Submits trials to a Dask cluster; with no address, starts a LocalCluster of `jobs` worker processes."""
+
+    def __init__(self, case: Case, address: str | None = None, jobs: int = 2, timeout_s: float | None = None,
+                 memory_mb: float | None = None) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        self.ref, self.root, self.timeout_s = case.ref(), import_root(case), timeout_s
+        # a trial whose worker dies is a failed trial, not one to retry on every other worker
+        dask.config.set({"distributed.scheduler.allowed-failures": 0})
+        self.cluster = None
+        if address:
+            self.client = Client(address, timeout="30s")
+        else:
+            self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, host="127.0.0.1",
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0)
+            self.client = Client(self.cluster)
+        self.client.wait_for_workers(1, timeout=60)
+
+    def _slots(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        pending = deque(tasks)
+        running: dict[Any, tuple[Task, float]] = {}
+        while pending or running:
+            while pending and len(running) < self._slots():
+                task = pending.popleft()
+                future = self.client.submit(dask_trial, self.ref, self.root, dict(task.setting), task.seed,
+                                            key=f"trial-{task.key[:16]}-{uuid.uuid4().hex[:8]}", pure=False)
+                running[future] = (task, time.monotonic())
+            finished = [f for f in running if f.done()]
+            for future in finished:
+                task, started = running.pop(future)
+                yield task, self._result(future, time.monotonic() - started)
+            now = time.monotonic()
+            for future, (task, started) in list(running.items()):
+                if self.timeout_s and now - started > self.timeout_s:
+                    running.pop(future)
+                    self._abandon(future)
+                    yield task, failure(f"timeout: trial ran past {self.timeout_s:g} s", now - started)
+            if not finished:
+                time.sleep(0.02)
+
+    @staticmethod
+    def _result(future: Any, elapsed: float) -> dict[str, Any]:
+        if future.status == "finished":
+            return future.result()
+        try:
+            error = future.exception()
+        except Exception as err:  # noqa: BLE001 - cancelled, lost
+            error = err
+        name = type(error).__name__
+        if name == "KilledWorker":
+            return failure(f"worker died (KilledWorker: {error}) - out of memory, or the trial killed its process", elapsed)
+        return failure(f"{name}: {error}", elapsed)
+
+    def _abandon(self, future: Any) -> None:
+        """Cancel a timed-out trial and restart the worker still running it (a thread cannot be killed)."""
+        key = future.key
+        try:
+            busy = [w for w, keys in self.client.processing().items() if key in keys]
+            future.cancel()
+            if busy:
+                self.client.restart_workers(busy, timeout=60)
+        except Exception:  # noqa: BLE001 - best effort; the trial is already recorded as failed
+            pass
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()

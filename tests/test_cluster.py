@@ -1,0 +1,57 @@
+"""The Dask executor: a LocalCluster on loopback gives the same store as the local executor,
+and records raising, hanging and dying trials as failed."""
+
+import json
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from faulty import Faulty  # noqa: E402
+
+from mummybench.cli import main  # noqa: E402
+from mummybench.cluster import DaskExecutor  # noqa: E402
+from mummybench.runner import Runner  # noqa: E402
+from mummybench.search import search  # noqa: E402
+from mummybench.store import Store  # noqa: E402
+
+
+def _metrics(path):
+    return {r["key"]: r["metrics"] for r in map(json.loads, path.read_text().splitlines())}
+
+
+def test_local_cluster_matches_local_executor(tmp_path):
+    """Every trial key and every stored metric are identical; so are the summaries' findings."""
+    assert main(["run", "synthetic", "--plan", "quick", "--jobs", "0", "--results", str(tmp_path / "local"), "--quiet"]) == 0
+    assert main(["run", "synthetic", "--plan", "quick", "--executor", "dask", "--jobs", "2",
+                 "--results", str(tmp_path / "dask"), "--quiet"]) == 0
+    local, dask = (_metrics(tmp_path / d / "synthetic" / "trials.jsonl") for d in ("local", "dask"))
+    assert local and local == dask
+    a, b = (json.loads((tmp_path / d / "synthetic" / "summary.json").read_text()) for d in ("local", "dask"))
+    for key in ("reproduction", "axes", "map", "robust_share", "failed"):
+        assert a[key] == b[key]
+
+
+def test_dask_records_failures_and_goes_on(tmp_path):
+    """A raise, a hang past the timeout and a dying worker are failed trials; the rest of the sweep completes."""
+    case = Faulty()
+    plan = case.plan("quick")
+    executor = DaskExecutor(case, jobs=2, timeout_s=plan.timeout_s)
+    try:
+        with Store(tmp_path / "t.jsonl") as store:
+            result = search(case, plan, Runner(case, store, plan, executor))
+    finally:
+        executor.close()
+    a = result.axes[0]
+    errors = {v: ev.failed[0]["error"] for v, ev in a.points.items() if ev.failed}
+    assert "deliberate failure" in errors[1.0]
+    assert errors[9.0].startswith("timeout")
+    assert "worker died" in errors[8.0]
+    assert a.points[5.0].verdict == "holds" and a.points[0.0].verdict == "breaks"
+
+
+def test_bad_address_is_one_line_exit_2(tmp_path, capsys):
+    assert main(["run", "synthetic", "--executor", "dask", "--address", "tcp://127.0.0.1:9",
+                 "--results", str(tmp_path)]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "synthetic").exists()

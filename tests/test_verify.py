@@ -1,0 +1,62 @@
+"""`verify` reruns stored trials and catches a changed metric; `report` marks trials from older code as stale."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mummybench.cli import main
+
+TESTS = Path(__file__).parent
+
+
+def test_verify_passes_on_an_honest_store_and_fails_on_a_tampered_one(tmp_path, capsys):
+    assert main(["run", "synthetic", "--plan", "quick", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 0
+    assert main(["verify", "synthetic", "--sample", "4", "--results", str(tmp_path)]) == 0
+    assert "4 of 4 rerun trials match" in capsys.readouterr().out
+    store = tmp_path / "synthetic" / "trials.jsonl"
+    records = [json.loads(line) for line in store.read_text().splitlines()]
+    records[3]["metrics"]["score"] += 1e-9  # a silent, tiny corruption
+    store.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert main(["verify", "synthetic", "--sample", "0", "--results", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("DIFFERS") == 1 and records[3]["key"][:12] in out
+
+
+def test_verify_bad_input_is_exit_2(tmp_path, capsys):
+    assert main(["verify", "synthetic", "--results", str(tmp_path)]) == 2
+    assert main(["verify", "synthetic", "--sample", "-1", "--results", str(tmp_path)]) == 2
+    assert "no store" in capsys.readouterr().err
+
+
+def _cli(env, *args):
+    return subprocess.run([sys.executable, "-m", "mummybench", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_changed_code_reruns_the_trials_and_old_reports_are_marked_stale(tmp_path):
+    """Editing the case invalidates its trials: `report` renders the old ones marked STALE, `run` reruns
+    every one of them, and the new report is not stale."""
+    cases = tmp_path / "mycases"
+    (cases / "toy").mkdir(parents=True)
+    (cases / "__init__.py").write_text("")
+    (cases / "toy" / "__init__.py").write_text("")
+    source = cases / "toy" / "case.py"
+    source.write_text("from cases.synthetic.case import Synthetic\n\n\nclass Toy(Synthetic):\n    name = 'toy'\n")
+    env = {**os.environ, "MUMMYBENCH_CASES": str(cases),
+           "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS.parent / "src")])}
+    results = str(tmp_path / "results")
+    first = _cli(env, "run", "toy", "--plan", "quick", "--jobs", "0", "--results", results, "--quiet")
+    assert first.returncode == 0, first.stderr
+    store = tmp_path / "results" / "toy" / "trials.jsonl"
+    n = store.read_text().count("\n")
+    source.write_text(source.read_text() + "    # an edit\n")
+    stale = _cli(env, "report", "toy", "--results", results)
+    assert stale.returncode == 0, stale.stderr
+    assert "STALE" in stale.stdout
+    assert "STALE REPORT" in (tmp_path / "results" / "toy" / "report.md").read_text()
+    assert json.loads((tmp_path / "results" / "toy" / "summary.json").read_text())["provenance"]["stale"]
+    rerun = _cli(env, "run", "toy", "--plan", "quick", "--jobs", "0", "--results", results, "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads((tmp_path / "results" / "toy" / "run.json").read_text())["trials_run"] == n
+    assert "STALE" not in (tmp_path / "results" / "toy" / "report.md").read_text()
