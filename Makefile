@@ -8,13 +8,13 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id clean
+.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id case-small-deep-model clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,dask,dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,small-deep-model,dask,dev]"
 	@touch $@
 
 test: setup
@@ -31,11 +31,15 @@ case-topic-modeling: setup
 case-language-id: setup
 	$(BIN)/mummybench run language-id --plan full --jobs $(JOBS)
 
-cases: case-topic-modeling case-language-id
+case-small-deep-model: setup
+	$(BIN)/mummybench run small-deep-model --plan full --jobs $(JOBS)
+
+cases: case-topic-modeling case-language-id case-small-deep-model
 
 report: setup
 	$(BIN)/mummybench report topic-modeling
 	$(BIN)/mummybench report language-id
+	$(BIN)/mummybench report small-deep-model
 
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench

@@ -67,3 +67,29 @@ def test_rerun_from_store_runs_nothing(synthetic, tmp_path):
     second, runner = run(synthetic, synthetic.plan("quick"), tmp_path)
     assert runner.ran == 0
     assert brackets(first) == brackets(second)
+
+
+def test_also_claims_are_judged_on_the_same_trials(tmp_path):
+    """A second claim (score >= 0.9) flips nearer the paper value than the headline (>= 0.8), with no extra trials."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Claim
+    from mummybench.execute import InProcessExecutor
+    from mummybench.report import also_judged
+    from mummybench.runner import Runner
+    from mummybench.search import search
+    from mummybench.store import Store
+
+    class Stricter(Synthetic):
+        also = (Claim(text="stricter", source="test", metric="score", op=">=", threshold=0.9),)
+
+    case = Stricter()
+    plan = case.plan("quick")
+    with Store(tmp_path / "t.jsonl") as store:
+        runner = Runner(case, store, plan, InProcessExecutor(case))
+        result = search(case, plan, runner)
+        ran = runner.ran
+        judged = also_judged(result)
+        assert runner.ran == ran
+    a = next(x for x in judged[0]["axes"] if x["name"] == "a")
+    assert judged[0]["reproduction"]["verdict"] == "holds"
+    assert 3.0 <= a["below"] < 4.0 + 1e-9 and 6.0 - 1e-9 < a["above"] <= 7.0

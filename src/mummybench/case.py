@@ -31,6 +31,9 @@ class Case:
     name: ClassVar[str]
     title: ClassVar[str] = ""
     claim: ClassVar[Claim]
+    # further claims judged on the same trials (no search of their own): e.g. an absolute accuracy
+    # beside the comparative headline
+    also: ClassVar[tuple[Claim, ...]] = ()
     axes: ClassVar[tuple[Axis, ...]]
     map_axes: ClassVar[tuple[str, str] | None] = None
     # (categorical axis, axes to sweep again for each of its values): e.g. the breaking text length

@@ -140,8 +140,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         "wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
     rep = data["reproduction"]
     print(f"{case.name}: reproduction {rep['verdict']} (mean {rep['mean']:.3g}, n={rep['n_seeds']}); "
-          f"robust share {data['robust_share']['estimate']:.2f}; report: {out / 'report.md'}")
+          f"robust share {_num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
     return 0
+
+
+def _num(x: Any) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -26,8 +26,12 @@ def _import_root(folder: Path) -> None:
         sys.path.insert(0, root)
 
 
+UNAVAILABLE: dict[str, str] = {}  # case folder -> why it could not be imported (a missing extra)
+
+
 def discover() -> dict[str, type[Case]]:
-    """CLI name -> Case class, for every case folder."""
+    """CLI name -> Case class, for every case folder whose dependencies are installed. A case whose
+    import fails (its extra is not installed) is left out here and explained by `get_case`."""
     folder = cases_dir()
     found: dict[str, type[Case]] = {}
     if not folder.is_dir():
@@ -36,7 +40,11 @@ def discover() -> dict[str, type[Case]]:
     for sub in sorted(folder.iterdir()):
         if not (sub / "case.py").is_file() or sub.name.startswith(("_", ".")):
             continue
-        module = importlib.import_module(f"{folder.name}.{sub.name}.case")
+        try:
+            module = importlib.import_module(f"{folder.name}.{sub.name}.case")
+        except ImportError as err:
+            UNAVAILABLE[sub.name] = f"{type(err).__name__}: {err}"
+            continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, Case) and obj is not Case and obj.__module__ == module.__name__:
                 found[obj.name] = obj
@@ -48,5 +56,9 @@ def get_case(name: str) -> Case:
     known = discover()
     cls = known.get(name) or known.get(name.replace("_", "-"))
     if cls is None:
+        folder = name.replace("-", "_")
+        if folder in UNAVAILABLE:
+            raise SettingError(f"case '{name}' cannot be imported ({UNAVAILABLE[folder]}); install its extra: "
+                               f"pip install -e '.[{name}]' (or run `make setup`)")
         raise SettingError(f"unknown case '{name}'; cases are: {', '.join(sorted(known)) or '(none found)'}")
     return cls()

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .runner import Evaluation
-from .search import AxisResult, SearchResult
+from .search import OPPOSITE, AxisResult, SearchResult
+from .stats import mean_interval
 from .store import _clean
 
 SUMMARY_VERSION = 1
@@ -69,10 +70,69 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "axes": axes,
         "map": result.map,
         "compare": compare,
+        "also": also_judged(result),
         "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "holds", "breaks", "inconclusive")},
         "failed": failed,
         "provenance": provenance,
     })
+
+
+def also_judged(result: SearchResult) -> list[dict[str, Any]]:
+    """The case's further claims, judged on the seeds the search ran: at the paper setting, and the first
+    value on each side of every swept axis where the verdict flips (grid and bisection points only)."""
+    out = []
+    for claim in result.case.also:
+        def judge(ev: Evaluation, claim=claim) -> dict[str, Any]:
+            values = []
+            for seed in ev.seeds:
+                record = result.runner.record(ev.setting, seed)
+                if record and not record.get("error"):
+                    try:
+                        values.append(claim.value(record["metrics"]))
+                    except (KeyError, TypeError):
+                        pass
+            mean, low, high = mean_interval(values)
+            verdict = claim.verdict(low, high) if len(values) >= 2 else "inconclusive"
+            return {"mean": mean, "ci": [low, high], "n_seeds": len(values), "verdict": verdict}
+
+        rep = judge(result.reproduction)
+        axes = []
+        for r in result.axes:
+            points = {v: judge(r.points[v]) for v in r.axis.order(r.points)}
+            entry: dict[str, Any] = {"name": r.axis.name, "points": [{"value": v, **p} for v, p in points.items()]}
+            paper = result.base[r.axis.name]
+            if r.axis.categorical:
+                entry["categories"] = {str(v): p["verdict"] for v, p in points.items()}
+            elif rep["verdict"] in OPPOSITE:
+                for name, walk in (("below", [v for v in points if r.axis.position(v) < r.axis.position(paper)][::-1]),
+                                   ("above", [v for v in points if r.axis.position(v) > r.axis.position(paper)])):
+                    flip = next((v for v in walk if points[v]["verdict"] == OPPOSITE[rep["verdict"]]), None)
+                    entry[name] = flip
+            axes.append(entry)
+        out.append({"claim": claim.as_dict(), "label": claim.label, "reproduction": rep, "axes": axes})
+    return out
+
+
+def _also_lines(data: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for judged in data.get("also") or []:
+        rep = judged["reproduction"]
+        lines += [f"## Also on trial: {judged['claim']['text']}", "",
+                  f"`{judged['label']}`, judged on the same trials as the headline claim (no search of its own). "
+                  f"At the paper setting: **{rep['verdict']}** — mean {_num(rep['mean'])} [{_num(rep['ci'][0])}, "
+                  f"{_num(rep['ci'][1])}] over {rep['n_seeds']} seeds.", ""]
+        if rep["verdict"] not in OPPOSITE:
+            lines += ["The verdict at the paper setting is inconclusive, so no axis can flip it.", ""]
+        lines += ["| axis | first value below the paper's that flips the verdict | first value above |", "|---|---|---|"]
+        for a in judged["axes"]:
+            if "categories" in a:
+                lines.append(f"| {a['name']} | categories — " + ", ".join(f"{k}: {v}" for k, v in a["categories"].items())
+                             + " | |")
+            else:
+                lines.append(f"| {a['name']} | {a.get('below') if a.get('below') is not None else '—'} | "
+                             f"{a.get('above') if a.get('above') is not None else '—'} |")
+        lines.append("")
+    return lines
 
 
 def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, Any]:
@@ -260,6 +320,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += ["## Fragility map", "", f"`{m['x']['name']}` × `{m['y']['name']}`, every other axis at the paper value.", "",
                   "![map](figures/map.png)", ""]
     lines += _compare_lines(result, data)
+    lines += _also_lines(data)
     rs = data["robust_share"]
     lines += ["## How much of the plausible space holds", "",
               f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
