@@ -1,0 +1,63 @@
+"""Tables and drawings of a trial's examples (left out of the code hash: they change no metric)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# hnswlib's own rule of thumb for a good index, verified in nmslib/hnswlib ALGO_PARAMS.md (the authors' library).
+QUOTE = ("One way to check if the selection of ef_construction was ok is to measure a recall for M nearest neighbor "
+         "search when ef = ef_construction: if the recall is lower than 0.9, than there is room for improvement.")
+
+
+def table(examples: dict[str, Any]) -> str:
+    curve = examples.get("curve") or []
+    if not curve:
+        return ""
+    knob = "nprobe" if examples["implementation"] == "faiss_ivf" else "efSearch"
+    lines = [f"Recall–speed curve of `{examples['implementation']}` at this setting (one thread, one batch of queries):", "",
+             f"| {knob} | recall@{examples['k']} | queries per second |", "|---|---|---|"]
+    lines += [f"| {c['budget']} | {c['recall']:.3f} | {c['qps']:,.0f} |" for c in curve]
+    worst = examples.get("worst") or []
+    if worst:
+        lines += ["", f"Queries with the lowest recall ({examples['metric']} distances; ids of base vectors):", ""]
+        for w in worst:
+            true_ids = {t[0] for t in w["true"]}
+            missed = [f"{t[0]} ({t[1]:.3g})" for t in w["true"] if t[0] not in {r[0] for r in w["returned"]}]
+            wrong = [f"{r[0]} ({r[1]:.3g})" for r in w["returned"] if r[0] not in true_ids]
+            lines.append(f"- query {w['query']}: recall {w['recall']:.2f}; true neighbours missed: "
+                         f"{', '.join(missed[:6]) or 'none'}{' …' if len(missed) > 6 else ''}; returned instead: "
+                         f"{', '.join(wrong[:6]) or 'none'}{' …' if len(wrong) > 6 else ''}")
+    return "\n".join(lines)
+
+
+def figure(examples: dict[str, Any], title: str) -> Any:
+    """The recall-QPS curve (the ann-benchmarks plot) and the distances of the worst query's neighbours."""
+    curve = examples.get("curve") or []
+    if not curve:
+        return None
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.plot([c["recall"] for c in curve], [c["qps"] for c in curve], "o-", color="#2166ac")
+    for c in curve:
+        left.annotate(str(c["budget"]), (c["recall"], c["qps"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    left.axvline(0.9, color="#c51b7d", ls="--", lw=1)
+    left.set_yscale("log")
+    left.set_xlim(0, 1.02)
+    left.set_xlabel(f"recall@{examples['k']}")
+    left.set_ylabel("queries per second (one thread)")
+    knob = "nprobe" if examples["implementation"] == "faiss_ivf" else "efSearch"
+    left.set_title(f"{examples['implementation']}: recall against speed ({knob} annotated)", fontsize=9)
+    worst = (examples.get("worst") or [None])[0]
+    if worst:
+        right.plot(range(1, len(worst["true"]) + 1), [t[1] for t in worst["true"]], "o-", color="#1b7837",
+                   label="true neighbours")
+        right.plot(range(1, len(worst["returned"]) + 1), [r[1] for r in worst["returned"]], "s--", color="#c51b7d",
+                   label="returned")
+        right.set_xlabel("rank")
+        right.set_ylabel(f"{examples['metric']} distance to the query")
+        right.set_title(f"worst query ({worst['query']}): recall {worst['recall']:.2f}", fontsize=9)
+        right.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
