@@ -8,13 +8,13 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id case-small-deep-model clean
+.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id case-small-deep-model case-vector-search clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,small-deep-model,dask,dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,small-deep-model,vector-search,dask,dev]"
 	@touch $@
 
 test: setup
@@ -34,12 +34,16 @@ case-language-id: setup
 case-small-deep-model: setup
 	$(BIN)/mummybench run small-deep-model --plan full --jobs $(JOBS)
 
-cases: case-topic-modeling case-language-id case-small-deep-model
+case-vector-search: setup
+	$(BIN)/mummybench run vector-search --plan full --jobs $(JOBS)
+
+cases: case-topic-modeling case-language-id case-small-deep-model case-vector-search
 
 report: setup
 	$(BIN)/mummybench report topic-modeling
 	$(BIN)/mummybench report language-id
 	$(BIN)/mummybench report small-deep-model
+	$(BIN)/mummybench report vector-search
 
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench

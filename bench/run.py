@@ -33,6 +33,15 @@ from mummybench.search import search  # noqa: E402
 from mummybench.store import Store  # noqa: E402
 
 
+def run_command(cmd: list[str]) -> float:
+    """Wall seconds of one command (from process start to exit); raises if it fails."""
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return time.perf_counter() - start
+
+
 def median_of(fn, repeats: int) -> float:
     return statistics.median(fn() for _ in range(repeats))
 
@@ -90,14 +99,7 @@ def rerun_from_store(results: Path, repeats: int) -> dict:
         (work / "trials.jsonl").write_bytes((results / "topic_modeling" / "trials.jsonl").read_bytes())
         cmd = [sys.executable, "-m", "mummybench", "run", "topic-modeling", "--plan", "full", "--results", tmp, "--quiet"]
 
-        def once() -> float:
-            start = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-            if out.returncode != 0:
-                raise RuntimeError(out.stderr)
-            return time.perf_counter() - start
-
-        wall = median_of(once, repeats)
+        wall = median_of(lambda: run_command(cmd), repeats)
         ran = json.loads((work / "run.json").read_text())["trials_run"]
     return {"wall_s": wall, "trials_run": ran, "target_s": 2.0}
 
@@ -158,19 +160,10 @@ def resume_sweep(repeats: int) -> dict:
         plan_file.write_text(json.dumps(plan))
         cmd = [sys.executable, "-m", "mummybench", "run", "synthetic", "--plan", str(plan_file), "--results", tmp,
                "--quiet", "--jobs", "0"]
-        first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-        if first.returncode != 0:
-            raise RuntimeError(first.stderr)
+        run_command(cmd)  # the first run fills the store
         stored = (Path(tmp) / "synthetic" / "trials.jsonl").read_text().count("\n")
 
-        def once() -> float:
-            start = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-            if out.returncode != 0:
-                raise RuntimeError(out.stderr)
-            return time.perf_counter() - start
-
-        wall = median_of(once, repeats)
+        wall = median_of(lambda: run_command(cmd), repeats)
         ran = json.loads((Path(tmp) / "synthetic" / "run.json").read_text())["trials_run"]
     return {"stored_trials": stored, "wall_s": wall, "trials_run": ran}
 

@@ -36,7 +36,9 @@ def test_dask_records_failures_and_goes_on(tmp_path):
     """A raise, a hang past the timeout and a dying worker are failed trials; the rest of the sweep completes."""
     case = Faulty()
     plan = case.plan("quick")
-    executor = DaskExecutor(case, jobs=2, timeout_s=plan.timeout_s)
+    # 8 s, not the plan's 2: a Dask trial's clock starts at submission, before a fresh worker has imported
+    # anything, and a loaded CI machine must not turn the first healthy trials into timeouts
+    executor = DaskExecutor(case, jobs=2, timeout_s=8)
     try:
         with Store(tmp_path / "t.jsonl") as store:
             result = search(case, plan, Runner(case, store, plan, executor))

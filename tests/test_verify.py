@@ -26,8 +26,36 @@ def test_verify_passes_on_an_honest_store_and_fails_on_a_tampered_one(tmp_path, 
 
 def test_verify_bad_input_is_exit_2(tmp_path, capsys):
     assert main(["verify", "synthetic", "--results", str(tmp_path)]) == 2
-    assert main(["verify", "synthetic", "--sample", "-1", "--results", str(tmp_path)]) == 2
     assert "no store" in capsys.readouterr().err
+    (tmp_path / "synthetic").mkdir()
+    (tmp_path / "synthetic" / "trials.jsonl").write_text("")
+    assert main(["verify", "synthetic", "--sample", "-1", "--results", str(tmp_path)]) == 2
+    assert "--sample must be" in capsys.readouterr().err
+    assert main(["verify", "synthetic", "--results", str(tmp_path)]) == 2
+    assert "nothing to verify" in capsys.readouterr().err
+
+
+def test_retry_failed_reruns_only_the_stored_failures(tmp_path):
+    """Failed trials are reused by default; with retry_failed they run again, once, and nothing else does."""
+    from faulty import Faulty
+
+    from mummybench.execute import InProcessExecutor
+    from mummybench.runner import Runner
+    from mummybench.store import Store
+
+    case = Faulty()
+    plan = case.plan("quick").__class__(**{**case.plan("quick").as_dict(), "axes": ("a",), "timeout_s": 1,
+                                            "memory_mb": None})
+    settings_a = [{**case.paper, "a": 1.0}, {**case.paper, "a": 5.0}]
+    with Store(tmp_path / "t.jsonl") as store:
+        first = Runner(case, store, plan, InProcessExecutor(case, timeout_s=1))
+        first.evaluate(settings_a, "x")
+        failed = sum(1 for r in store.records.values() if r.get("error"))
+        again = Runner(case, store, plan, InProcessExecutor(case, timeout_s=1))
+        again.evaluate(settings_a, "x")
+        retry = Runner(case, store, plan, InProcessExecutor(case, timeout_s=1), retry_failed=True)
+        retry.evaluate(settings_a, "x")
+    assert failed == 2 and again.ran == 0 and retry.ran == failed
 
 
 def _cli(env, *args):

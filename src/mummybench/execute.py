@@ -64,6 +64,7 @@ def run_trial(case: Case, data: Any, task: Task) -> dict[str, Any]:
         result = failure(traceback.format_exc(limit=8))
     result["wall_s"] = time.perf_counter() - start
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["threads"] = int(os.environ.get("MUMMYBENCH_THREADS", "0")) or None  # what `verify` reruns with
     return result
 
 
@@ -109,8 +110,23 @@ class InProcessExecutor:
         pass
 
 
-def _worker_main(ref: str, conn: Any, threads: int, memory_mb: float | None) -> None:
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when its parent dies (SIGKILL, OOM), so an orphan never
+    keeps computing a trial nobody will store."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _worker_main(ref: str, conn: Any, threads: int, memory_mb: float | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above
+        return
     pin_threads(threads)
     if memory_mb:
         limit = int(memory_mb * 2**20)
@@ -143,7 +159,7 @@ class _Worker:
         saved = {v: os.environ.get(v) for v in THREAD_VARS}
         os.environ.update({v: str(threads) for v in THREAD_VARS})  # inherited before numpy loads
         try:
-            self.process = ctx.Process(target=_worker_main, args=(ref, child, threads, memory_mb), daemon=True)
+            self.process = ctx.Process(target=_worker_main, args=(ref, child, threads, memory_mb, os.getpid()), daemon=True)
             self.process.start()
         finally:
             for var, value in saved.items():

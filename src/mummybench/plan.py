@@ -29,6 +29,7 @@ class Plan:
     axes: tuple[str, ...] | None = None
     map_axes: tuple[str, str] | None = None  # None: the case's own pair
     compare: bool = True  # run the case's per-category comparison, if it declares one
+    anchor_seeds: int | None = None  # seeds for the reproduction at the paper setting (None: as any setting)
     base: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -41,6 +42,9 @@ class Plan:
             raise SettingError(f"plan '{self.name}': need 2 <= seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
         if self.seeds_step < 1 or self.grid_points < 2:
             raise SettingError(f"plan '{self.name}': seeds_step must be >= 1 and grid_points >= 2")
+        a = self.anchor_seeds
+        if a is not None and (not isinstance(a, int) or isinstance(a, bool) or not 2 <= a <= 1000):
+            raise SettingError(f"plan '{self.name}': anchor_seeds must be an integer in [2, 1000] or null; got {a!r}")
         m = self.memory_mb
         if m is not None and (not isinstance(m, (int, float)) or isinstance(m, bool) or not 64 <= m < 10**7):
             raise SettingError(f"plan '{self.name}': memory_mb must be a number of MiB in [64, 10000000) or null; got {m!r}")

@@ -242,6 +242,16 @@ def _draw(function: str, *args: Any) -> bool:
 def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]:
     """Markdown cells for the brackets below and above the paper value, and the nearest break's distance."""
     cells, nearest = [], None  # nearest: (distance on the axis, breaking value)
+    if not r.sides:  # an inconclusive reproduction: no bracket, but say where the verdict is decided
+        paper = r.axis.position(entry["paper"])
+        for name in ("below", "above"):
+            walk = [p for p in entry["points"] if (r.axis.position(p["value"]) < paper if name == "below"
+                                                   else r.axis.position(p["value"]) > paper)]
+            walk.sort(key=lambda p: abs(r.axis.position(p["value"]) - paper))
+            decided = next((p for p in walk if p["verdict"] in OPPOSITE), None)
+            cells.append(f"nearest decided: {decided['value']} ({decided['verdict']})" if decided else
+                         ("inconclusive throughout" if walk else "—"))
+        return cells[0], cells[1], "—"
     for name in ("below", "above"):
         b = entry.get(name)
         status = entry.get(f"{name}_status", "n/a")

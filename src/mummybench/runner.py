@@ -48,7 +48,8 @@ class Runner:
     """Bridges the search and the executor; only this object appends to the store."""
 
     def __init__(self, case: Case, store: Store, plan: Plan, executor: Any | None = None,
-                 progress: Progress | None = None, generation: tuple[str, dict[str, str]] | None = None) -> None:
+                 progress: Progress | None = None, generation: tuple[str, dict[str, str]] | None = None,
+                 retry_failed: bool = False) -> None:
         self.case, self.store, self.plan, self.executor = case, store, plan, executor
         self.progress = progress or Progress(enabled=False)
         # (code hash, library versions) the trials are looked up under: the current ones, unless a
@@ -58,12 +59,14 @@ class Runner:
         self.ran = 0
         self.used: dict[str, dict[str, Any]] = {}  # every record this search relied on
         self.compute_s = 0.0
+        self.retry_failed = retry_failed  # stored failures count as missing (once per run)
+        self._retried: set[str] = set()
 
     def key(self, setting: Setting, seed: int) -> str:
         return trial_key(self.case.name, self.code, setting, seed, self.versions)
 
     def _ensure(self, tasks: list[Task], phase: str) -> None:
-        missing = [t for t in tasks if t.key not in self.store]
+        missing = [t for t in tasks if t.key not in self.store or self._retry(t.key)]
         if missing and self.executor is None:
             raise StoreIncomplete(f"the store lacks {len(missing)} trial(s) this plan needs "
                                   f"(first: {missing[0].setting}, seed {missing[0].seed})")
@@ -78,14 +81,22 @@ class Runner:
             self.compute_s += float(result.get("wall_s") or 0.0)
             self.progress.step(failed=bool(result.get("error")))
 
-    def evaluate(self, settings: Sequence[Setting], phase: str) -> list[Evaluation]:
-        """Verdicts for many settings, run as parallel batches, one batch per seeding round."""
+    def _retry(self, key: str) -> bool:
+        record = self.store.get(key)
+        if self.retry_failed and self.executor is not None and record and record.get("error") and key not in self._retried:
+            self._retried.add(key)
+            return True
+        return False
+
+    def evaluate(self, settings: Sequence[Setting], phase: str, seeds_min: int | None = None) -> list[Evaluation]:
+        """Verdicts for many settings, run as parallel batches, one batch per seeding round.
+        `seeds_min` overrides the plan's first round (the reproduction may start with more seeds)."""
         todo: dict[str, Setting] = {}
         for s in settings:
             sid = setting_id(s)
             if sid not in self._memo:
                 todo[sid] = s
-        seeds = {sid: list(range(self.plan.seeds_min)) for sid in todo}
+        seeds = {sid: list(range(seeds_min or self.plan.seeds_min)) for sid in todo}
         while todo:
             tasks = [Task(self.key(todo[sid], seed), todo[sid], seed) for sid in todo for seed in seeds[sid]]
             tasks = list({t.key: t for t in tasks}.values())
@@ -94,9 +105,10 @@ class Runner:
             for sid, setting in todo.items():
                 ev = self._judge(setting, seeds[sid])
                 self._memo[sid] = ev
-                if ev.verdict == "inconclusive" and len(seeds[sid]) < self.plan.seeds_max:
+                top = max(self.plan.seeds_max, seeds_min or 0)
+                if ev.verdict == "inconclusive" and len(seeds[sid]) < top:
                     n = len(seeds[sid])
-                    seeds[sid] = list(range(min(n + self.plan.seeds_step, self.plan.seeds_max)))
+                    seeds[sid] = list(range(min(n + self.plan.seeds_step, top)))
                     open_[sid] = setting
             todo = open_
         return [self._memo[setting_id(s)] for s in settings]

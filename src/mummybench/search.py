@@ -124,7 +124,7 @@ def _valid(case: Case, setting: Setting) -> bool:
 
 def search(case: Case, plan: Plan, runner: Runner) -> SearchResult:
     base = resolve_base(case, plan)
-    reproduction = runner.evaluate([base], "reproduce")[0]
+    reproduction = runner.evaluate([base], "reproduce", plan.anchor_seeds)[0]
     axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
     results = _sweep(case, base, axes, plan, runner, reproduction.verdict)
     return SearchResult(case, plan, base, reproduction, results, _map(case, base, plan, runner),
