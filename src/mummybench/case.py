@@ -55,6 +55,11 @@ class Case:
     def check(self, setting: Setting) -> None:
         """Reject combinations of values that cannot run together (raise SettingError)."""
 
+    def normalize(self, setting: Setting) -> Setting:
+        """A random draw made valid: reset axes that do nothing for the rest of the setting (e.g. a graph's
+        M for an inverted-file index) to their paper values. Used by the random sample only."""
+        return setting
+
     def describe(self, examples: Mapping[str, Any]) -> str:
         """Markdown for a trial's examples, for the report and `mummybench trial`."""
         return ""

@@ -216,7 +216,7 @@ def sample_settings(case: Case, base: Setting, plan: Plan) -> list[Setting]:
     out: list[Setting] = []
     for _ in range(plan.random_samples):
         for _attempt in range(100):
-            setting = {a.name: base[a.name] if a.name in plan.base else a.sample(rng) for a in case.axes}
+            setting = case.normalize({a.name: base[a.name] if a.name in plan.base else a.sample(rng) for a in case.axes})
             if _valid(case, setting):
                 out.append(setting)
                 break
