@@ -145,6 +145,8 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
     for name, side in r.sides.items():
         entry[name] = side.bracket(anchor, r.points)
         entry[f"{name}_status"] = side.status
+        if side.flip is None and side.grey:
+            entry[f"{name}_inconclusive"] = list(side.grey)
     if r.axis.categorical:
         entry["categories"] = {str(v): r.points[v].verdict for v in r.axis.order(r.points)}
     return entry
@@ -215,6 +217,10 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
             plot(f"compare_{name}.png", [by, [e["axes"][k]["points"] for e in data["compare"]["variants"]]],
                  lambda path, curves=curves, name=name: _draw("compare_plot", by, curves, claim, path))
     examples = [("paper setting", "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
+    if result.compare:  # each compared category at the base setting, e.g. every implementation's own examples
+        by, variants = result.compare
+        examples += [(f"{by}={v.value} at the base setting", f"{by}_{v.value}", v.base) for v in variants
+                     if v.base != result.base]
     shown = []
     drawing_code = case.code_hash(presentation=True)
     for label, slug, setting in examples:
@@ -262,6 +268,8 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
             d = _gap(r, entry["paper"], b["breaks_at"])
             if nearest is None or d < nearest[0]:
                 nearest = (d, b["breaks_at"])
+        elif status == "inconclusive":
+            cells.append("no clear break; inconclusive at " + ", ".join(map(str, entry.get(f"{name}_inconclusive", []))))
         else:
             cells.append("no break in range" if status == "robust" else status)
     return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
@@ -336,7 +344,8 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
               f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
               f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
               f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]).", ""]
-    lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value.", ""]
+    lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value"
+              + (f", and at each `{result.compare[0]}` compared." if result.compare else "."), ""]
     for label, _setting, record, png in shown:
         lines += [f"### {label}", ""]
         if png:

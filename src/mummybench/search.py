@@ -173,9 +173,8 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
                     side.same, side.grey = value, []
                 else:
                     side.grey.append(value)
-            side.status = "open" if side.flip is not None else "robust"
-            if side.flip is None:
-                side.grey = []
+            # no flip: robust if every value held, "inconclusive" if some stayed within seed noise (kept in grey)
+            side.status = "open" if side.flip is not None else ("inconclusive" if side.grey else "robust")
             r.sides[name] = side
             if side.flip is not None:
                 open_sides.append((r, side))
