@@ -37,3 +37,25 @@ class Slow(Synthetic):
 
     name = "slow"
     cost_ms = 80.0
+
+
+def sweep_with(executor, tmp_path):
+    """Run Faulty's quick plan on `executor` (closed afterwards); return the errors by value of `a` and the axis."""
+    from mummybench.runner import Runner
+    from mummybench.search import search
+    from mummybench.store import Store
+
+    case = Faulty()
+    plan = case.plan("quick")
+    try:
+        with Store(tmp_path / "t.jsonl") as store:
+            result = search(case, plan, Runner(case, store, plan, executor))
+    finally:
+        executor.close()
+    axis = result.axes[0]
+    errors = {v: ev.failed[0]["error"] for v, ev in axis.points.items() if ev.failed}
+    assert "deliberate failure" in errors[1.0]
+    assert errors[9.0].startswith("timeout")
+    assert "worker died" in errors[8.0]
+    assert axis.points[5.0].verdict == "holds" and axis.points[0.0].verdict == "breaks"
+    return errors

@@ -7,13 +7,10 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from faulty import Faulty  # noqa: E402
+from faulty import Faulty, sweep_with  # noqa: E402
 
 from mummybench.cli import main  # noqa: E402
 from mummybench.cluster import DaskExecutor  # noqa: E402
-from mummybench.runner import Runner  # noqa: E402
-from mummybench.search import search  # noqa: E402
-from mummybench.store import Store  # noqa: E402
 
 
 def _metrics(path):
@@ -34,22 +31,9 @@ def test_local_cluster_matches_local_executor(tmp_path):
 
 def test_dask_records_failures_and_goes_on(tmp_path):
     """A raise, a hang past the timeout and a dying worker are failed trials; the rest of the sweep completes."""
-    case = Faulty()
-    plan = case.plan("quick")
     # 8 s, not the plan's 2: a Dask trial's clock starts at submission, before a fresh worker has imported
     # anything, and a loaded CI machine must not turn the first healthy trials into timeouts
-    executor = DaskExecutor(case, jobs=2, timeout_s=8)
-    try:
-        with Store(tmp_path / "t.jsonl") as store:
-            result = search(case, plan, Runner(case, store, plan, executor))
-    finally:
-        executor.close()
-    a = result.axes[0]
-    errors = {v: ev.failed[0]["error"] for v, ev in a.points.items() if ev.failed}
-    assert "deliberate failure" in errors[1.0]
-    assert errors[9.0].startswith("timeout")
-    assert "worker died" in errors[8.0]
-    assert a.points[5.0].verdict == "holds" and a.points[0.0].verdict == "breaks"
+    sweep_with(DaskExecutor(Faulty(), jobs=2, timeout_s=8), tmp_path)
 
 
 def test_bad_address_is_one_line_exit_2(tmp_path, capsys):

@@ -1,11 +1,8 @@
 """Executors: failures are data, timeouts and dead workers are recorded, results don't depend on the pool."""
 
-from faulty import Faulty
+from faulty import Faulty, sweep_with
 
 from mummybench.execute import InProcessExecutor, PoolExecutor, Task
-from mummybench.runner import Runner
-from mummybench.search import search
-from mummybench.store import Store
 
 
 def test_pool_and_in_process_give_identical_metrics(synthetic):
@@ -25,19 +22,8 @@ def test_raising_hanging_and_dying_trials_are_recorded_and_the_sweep_goes_on(tmp
     all recorded as failed with the reason, the others complete."""
     case = Faulty()
     plan = case.plan("quick")
-    pool = PoolExecutor(case, jobs=2, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
-    try:
-        with Store(tmp_path / "t.jsonl") as store:
-            result = search(case, plan, Runner(case, store, plan, pool))
-    finally:
-        pool.close()
-    a = result.axes[0]
-    errors = {v: ev.failed[0]["error"] for v, ev in a.points.items() if ev.failed}
-    assert "deliberate failure" in errors[1.0]
-    assert errors[9.0].startswith("timeout")
-    assert "worker died" in errors[8.0]
+    errors = sweep_with(PoolExecutor(case, jobs=2, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb), tmp_path)
     assert "MemoryError" in errors[2.0]
-    assert a.points[5.0].verdict == "holds" and a.points[0.0].verdict == "breaks"
 
 
 def test_in_process_timeout():
