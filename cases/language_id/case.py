@@ -35,7 +35,7 @@ class LanguageId(Case):
         source="Lui, M. & Baldwin, T. (2012). langid.py: An Off-the-shelf Language Identification Tool. Proc. ACL 2012 "
                "System Demonstrations, 25-30 (abstract; accuracy table on p. 28). Threshold: see the case README",
         quote=present.QUOTE,
-        metric="accuracy", op=">=", threshold=0.90)
+        metric="accuracy", op=">=", threshold=0.90, bounds=(0.0, 1.0), resolution=0.001)
     axes = (
         Axis("text_length", Int(3, 1000, log=True), paper=200, plausible=(5, 500), unit="characters",
              why="the paper's test documents are web pages, Wikipedia articles and tweets; search queries, "

@@ -30,9 +30,10 @@ class SmallDeepModel(Case):
         source="Greydanus, S. (2020). Scaling Down Deep Learning. arXiv:2011.14439 (abstract; the table in the "
                "greydanus/mnist1d README: logistic regression 32%, MLP 68%, CNN 94%, GRU 91%); "
                "Greydanus & Kobak, ICML 2024, Table 1",
-        quote=present.QUOTE, metric="cnn_test", baseline="mlp_test", op=">=", threshold=0.26)
+        quote=present.QUOTE, metric="cnn_test", baseline="mlp_test", op=">=", threshold=0.26, bounds=(-1.0, 1.0),
+        resolution=0.001)  # one test signal of 1,000
     also = (Claim(text="The CNN reaches the published test accuracy of 94%.", source="as above", metric="cnn_test",
-                  op=">=", threshold=0.94),)
+                  op=">=", threshold=0.94, bounds=(0.0, 1.0), resolution=0.001),)
     axes = (
         Axis("steps", Int(50, 30000, log=True), paper=6000, plausible=(500, 12000),
              why="training steps: the authors' notebook trains 6,000 (their train.py defaults to 8,000); "

@@ -25,7 +25,8 @@ class TopicModeling(Case):
         source="Griffiths, T. L. & Steyvers, M. (2004). Finding scientific topics. PNAS 101 (suppl. 1), 5228-5235, "
                "Figure 2 (the bars experiment); fitted with online LDA (Hoffman, Blei & Bach, NIPS 2010) as gensim implements it",
         quote=present.QUOTE,
-        metric="recovered", op=">=", threshold=0.9)
+        metric="recovered", op=">=", threshold=0.9, bounds=(0.0, 1.0),
+        resolution=0.1)  # one bar of ten
     axes = (
         Axis("doc_length", Int(2, 2000, log=True), paper=100, plausible=(5, 300), unit="words",
              why="the paper's documents are 100 words long; tweets, titles and chat messages are far shorter", prepared=True),
@@ -56,7 +57,7 @@ class TopicModeling(Case):
     libraries = ("gensim", "scikit-learn", "numpy", "scipy")
     plans = {
         # CI smoke plan: half the corpus with the same 20 updates per pass, one axis, a cheap map pair.
-        "quick": Plan("quick", seeds_min=2, seeds_max=3, seeds_step=1, grid_points=2, depth=1, map_resolution=2,
+        "quick": Plan("quick", seeds_min=3, seeds_max=3, seeds_step=1, anchor_seeds=6, grid_points=2, depth=1, map_resolution=2,
                       random_samples=2, timeout_s=120, axes=("doc_length",), map_axes=("doc_length", "doc_alpha"),
                       base={"n_docs": 1000, "chunksize": 50}),
         "full": Plan("full", seeds_min=3, seeds_max=6, seeds_step=3, grid_points=4, depth=2, map_resolution=4,

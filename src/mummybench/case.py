@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -44,6 +46,9 @@ class Case:
     # metric -> largest absolute difference `mummybench verify` accepts between a rerun and the store;
     # metrics not named must match exactly. A case that declares one says why in its docstring.
     tolerance: ClassVar[dict[str, float]] = {}
+    # threads every trial runs with (BLAS, OpenMP, torch), whatever the executor or core count: a trial's
+    # metrics may depend on it, so it is fixed, recorded, and part of the case's code
+    threads: ClassVar[int] = 1
 
     def prepare(self) -> Any:
         """Load or build what every trial shares; called once per process."""
@@ -96,14 +101,49 @@ class Case:
 
     @classmethod
     def code_hash(cls, presentation: bool = False) -> str:
-        """Hash of the case folder's Python files: edits re-run its trials. `present.py` (tables
-        and drawings of examples, which cannot change a metric) is left out unless asked for."""
+        """Hash of what can change a metric: the case folder's Python code, read as syntax (`trial_code`),
+        so that words (docstrings, comments, the claim and its citation, the axes and their reasons, plans)
+        rerun nothing and code reruns the trials. `present.py` (tables and drawings of examples) is left out
+        unless asked for."""
         folder = Path(inspect.getfile(cls)).parent
         digest = hashlib.sha256()
         for path in sorted(p for p in folder.rglob("*.py") if presentation or p.name != PRESENTATION):
             digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
+            digest.update(trial_code(path.read_text(encoding="utf-8")).encode())
         return digest.hexdigest()[:16]
+
+
+# Class attributes a Case declares for the harness and the reader. None can change what `trial` returns for a
+# given (setting, seed): the setting itself is in the store key. Edit them freely; nothing reruns.
+DECLARATIONS = frozenset({"title", "claim", "also", "axes", "map_axes", "compare", "libraries", "plans", "tolerance"})
+
+
+def _declares(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(t, ast.Name) and t.id in DECLARATIONS for t in statement.targets)
+    return isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+        and statement.target.id in DECLARATIONS
+
+
+@lru_cache(maxsize=256)
+def trial_code(source: str) -> str:
+    """A module's source without what cannot change a metric: comments, formatting, docstrings, and the
+    DECLARATIONS in class bodies. Source that does not parse is kept whole (it will fail loudly anyway)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]
+        if isinstance(node, ast.ClassDef):
+            body = [s for s in body if not _declares(s)]
+        node.body = body or ([ast.Pass()] if not isinstance(node, ast.Module) else [])
+    return ast.unparse(tree)
 
 
 def load_ref(ref: str) -> Case:

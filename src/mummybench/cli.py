@@ -20,7 +20,7 @@ from .case import Case
 from .execute import InProcessExecutor, PoolExecutor, Task
 from .plan import Plan, load_plan_file
 from .progress import Progress
-from .registry import discover, get_case
+from .registry import UNAVAILABLE, discover, get_case
 from .runner import Runner, StoreIncomplete
 from .search import resolve_base, search
 from .space import SettingError, parse_assignments
@@ -50,6 +50,8 @@ def resolve_plan(case: Case, text: str) -> Plan:
 def cmd_list(args: argparse.Namespace) -> int:
     for name, cls in sorted(discover().items()):
         print(f"{name:22s} {cls.claim.text}")
+    for folder, why in sorted(UNAVAILABLE.items()):
+        print(f"{folder.replace('_', '-'):22s} UNAVAILABLE: {why}")
     return 0
 
 
@@ -76,11 +78,19 @@ def cmd_trial(args: argparse.Namespace) -> int:
         raise SettingError(f"--seed must be a non-negative integer; got {args.seed}")
     if args.timeout is not None and not (math.isfinite(args.timeout) and 0 < args.timeout < 10**6):
         raise SettingError(f"--timeout must be a positive number of seconds; got {args.timeout}")
-    executor = InProcessExecutor(case, timeout_s=args.timeout)
+    if args.threads is not None and not 1 <= args.threads <= 1024:
+        raise SettingError(f"--threads must be between 1 and 1024; got {args.threads}")
+    executor = InProcessExecutor(case, timeout_s=args.timeout, threads=args.threads)
     (_, result), = executor.map([Task("cli", setting, args.seed)])
+    rt = result.get("runtime") or {}
     print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
+    print(f"threads: {executor.threads}" + (" (the case's fixed count, as in `run`)" if args.threads is None else
+                                            f" (asked with --threads; `run` uses {case.threads})")
+          + f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})")
     if result["error"]:
-        print(result["error"], file=sys.stderr)
+        for key, value in sorted(result["metrics"].items()):
+            print(f"{key:>20s} = {value:.4g}")
+        print("trial failed: " + result["error"], file=sys.stderr)
         return 1
     for key, value in sorted(result["metrics"].items()):
         print(f"{key:>20s} = {value:.4g}")
@@ -91,6 +101,13 @@ def cmd_trial(args: argparse.Namespace) -> int:
     if text:
         print("\n" + text)
     return 0
+
+
+def _dispatch(runtime: dict[str, Any]) -> str:
+    """The code paths the numeric libraries used, in a few words."""
+    parts = [*runtime.get("blas", []), *(f"numpy {t}" for t in runtime.get("numpy_dispatch", [])[-1:])]
+    parts += [f"{k.split('_')[0]} {runtime[k]}" for k in ("torch_cpu_capability", "faiss_simd") if runtime.get(k)]
+    return ", ".join(parts) or "no numeric library loaded"
 
 
 def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
@@ -107,7 +124,7 @@ def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
     if args.address:
         raise SettingError("--address needs --executor dask")
     if args.jobs == 0:
-        return InProcessExecutor(case, timeout_s=plan.timeout_s, threads=os.cpu_count() or 1)
+        return InProcessExecutor(case, timeout_s=plan.timeout_s)
     return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
 
 
@@ -120,6 +137,8 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
     prov = {**provenance.collect(case.libraries, Path(__file__).resolve().parents[2]), "plan": plan.as_dict(), **meta}
     # compute behind the figures, summed from the stored trials, so a cached rerun still reports it
     prov["compute_s"] = sum(float(r.get("wall_s") or 0.0) for r in runner.used.values())
+    prov["trial_environments"] = provenance.trial_environments(runner.used.values())
+    prov["rendered_on_another_machine"] = not provenance.same_machine(prov["trial_environments"], prov["runtime"])
     if executor is not None:
         prov.update(wall_s=time.monotonic() - start, trials_run=runner.ran, trials_cached=len(runner.used) - runner.ran)
     return report.write(result, out, prov)
@@ -148,13 +167,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
     run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
     rep = data["reproduction"]
-    print(f"{case.name}: reproduction {rep['verdict']} (mean {_num(rep['mean'])}, n={rep['n_seeds']}); "
-          f"robust share {_num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
+    print(f"{case.name}: reproduction {rep['verdict']} (mean {report._num(rep['mean'])}, n={rep['n_seeds']}); "
+          f"robust share {report._num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
     return 0
-
-
-def _num(x: Any) -> str:
-    return "n/a" if x is None else f"{x:.3g}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -214,7 +229,9 @@ def _render_stale(case: Case, plan: Plan, store: Store, out: Path, meta: dict[st
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Rerun a sample of the stored trials of the current code and compare every metric."""
+    """Rerun a sample of the stored trials of the current code and compare them with the store at three
+    levels: bit-identical; within the case's declared tolerances; the same verdict (each claim's value on
+    the same side of its threshold). Exit 1 only when a verdict or a declared-tolerance metric differs."""
     import random
 
     case = get_case(args.case)
@@ -234,41 +251,63 @@ def cmd_verify(args: argparse.Namespace) -> int:
     chosen = current if args.sample == 0 or args.sample >= len(current) else \
         random.Random(args.seed).sample(current, args.sample)
     timeout = max(p.timeout_s for p in case.plans.values()) if case.plans else None
-    differ = 0
+    counts = {"identical": 0, "within tolerance": 0, "same verdict": 0, "DIFFERS": 0}
+    drift: dict[str, float] = {}
     executors: dict[int, InProcessExecutor] = {}  # one per thread count, so the case is prepared once per count
     for record in chosen:
-        # rerun with the thread count the trial ran with (a pool worker's share of the cores; 1 when unknown)
-        threads = int(record.get("threads") or 1)
+        threads = int(record.get("threads") or case.threads)  # the thread count the trial ran with
         executor = executors.setdefault(threads, InProcessExecutor(case, timeout_s=timeout, threads=threads))
         (_, result), = executor.map([Task(record["key"], record["setting"], record["seed"])])
-        problems = _compare_metrics(case, record["metrics"], result)
+        level, problems = verify_level(case, record["metrics"], result, drift)
+        counts[level] += 1
         changed = {k: v for k, v in record["setting"].items() if case.paper.get(k) != v}
         label = f"{record['key'][:12]} seed {record['seed']} {changed or 'paper setting'}"
-        if problems:
-            differ += 1
-            print(f"DIFFERS {label}: " + "; ".join(problems))
-        else:
-            print(f"same    {label}")
-    tol = f" (declared tolerances: {case.tolerance})" if case.tolerance else " (exactly)"
-    print(f"{case.name}: {len(chosen) - differ} of {len(chosen)} rerun trials match the store{tol}")
-    return 1 if differ else 0
+        print(f"{level:16s} {label}" + (": " + "; ".join(problems) if problems else ""))
+    tol = f"declared tolerances {case.tolerance}" if case.tolerance else "no declared tolerances"
+    print(f"{case.name}: {len(chosen)} rerun trials: {counts['identical']} bit-identical, {counts['within tolerance']} "
+          f"within declared tolerances ({tol}), {counts['same verdict']} with the same verdict only, "
+          f"{counts['DIFFERS']} differ")
+    if drift:
+        print("largest drift of each metric that was not bit-identical: "
+              + ", ".join(f"{k} {v:.3g}" for k, v in sorted(drift.items())))
+    return 1 if counts["DIFFERS"] else 0
 
 
-def _compare_metrics(case: Case, stored: dict[str, float], result: dict[str, Any]) -> list[str]:
+def verify_level(case: Case, stored: dict[str, Any], result: dict[str, Any], drift: dict[str, float]) -> tuple[str, list[str]]:
+    """How a rerun compares with its stored record, best level first: 'identical' (every metric bit for bit);
+    'within tolerance' (only metrics with a declared tolerance moved, and within it); 'same verdict' (some
+    undeclared metric drifted, but every claim's value stays on the same side of its threshold); 'DIFFERS'
+    (a verdict flipped, a declared-tolerance metric moved past it, the metric names changed, or the rerun
+    failed). Updates `drift` with the largest absolute difference seen per metric."""
     if result.get("error"):
-        return [f"rerun failed: {result['error'].strip().splitlines()[-1]}"]
-    new = result["metrics"]
+        return "DIFFERS", [f"rerun failed: {result['error'].strip().splitlines()[-1]}"]
+    new = {k: (v if v is not None and math.isfinite(v) else None) for k, v in result["metrics"].items()}
     problems = [f"metric {k} only {'stored' if k in stored else 'rerun'}" for k in sorted(set(stored) ^ set(new))]
+    identical, within = True, True
     for k in sorted(set(stored) & set(new)):
-        tolerance = case.tolerance.get(k, 0.0)
-        if math.isinf(tolerance):
-            continue  # a measurement of the machine (a timing), declared as such by the case
         a, b = stored[k], new[k]
-        b = None if b is not None and not math.isfinite(b) else b  # the store writes NaN and inf as null
-        same = (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tolerance)
-        if not same:
-            problems.append(f"{k}: stored {a!r}, rerun {b!r}")
-    return problems
+        if a == b:
+            continue
+        identical = False
+        gap = math.inf if a is None or b is None else abs(a - b)
+        drift[k] = max(drift.get(k, 0.0), gap)
+        tolerance = case.tolerance.get(k)
+        if tolerance is not None and not gap <= tolerance:
+            problems.append(f"{k}: stored {a!r}, rerun {b!r} (declared tolerance {tolerance:g})")
+        elif tolerance is None:
+            within = False
+    for claim in (case.claim, *case.also):
+        try:
+            before, after = claim.satisfied(claim.value(stored)), claim.satisfied(claim.value(new))
+        except (KeyError, TypeError):
+            continue
+        if before != after:
+            problems.append(f"verdict of `{claim.label}` flips: stored {claim.value(stored):.6g}, rerun {claim.value(new):.6g}")
+    if problems:
+        return "DIFFERS", problems
+    if identical:
+        return "identical", []
+    return ("within tolerance" if within else "same verdict"), []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -283,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], metavar="AXIS=VALUE")
     p.add_argument("--timeout", type=float, default=None)
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads for BLAS/OpenMP/torch (default: the case's fixed count, the one `run` uses)")
     p.set_defaults(func=cmd_trial)
     p = sub.add_parser("run", help="run a plan and write the report")
     p.add_argument("case")
@@ -325,6 +366,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingError as err:
         print(f"mummybench: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `mummybench show CASE | head`: the reader left; stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        except (OSError, ValueError):
+            pass
+        return 1
 
 
 def printable(text: str) -> str:

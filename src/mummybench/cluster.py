@@ -21,7 +21,7 @@ from .case import Case, load_ref
 from .execute import Task, failure, pin_threads, run_trial
 from .space import SettingError
 
-_PREPARED: dict[str, tuple[Case, Any, str | None]] = {}  # per worker process: ref -> (case, data, prepare error)
+_PREPARED: dict[str, tuple[Case, Any, str | None, tuple]] = {}  # ref -> (case, data, prepare error, (code, versions))
 
 
 def import_root(case: Case) -> str:
@@ -38,14 +38,14 @@ class WrongWorker(SettingError):
 
 def dask_trial(ref: str, root: str, threads: int | None, expected: tuple[str, dict[str, str]],
                setting: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The task a worker runs: load and prepare the case on first use, then run one trial. `threads`: the
-    parent's budget per trial (a LocalCluster: cores // workers); None: $MUMMYBENCH_THREADS on the worker, or 1."""
+    """The task a worker runs: load and prepare the case on first use, then run one trial at the case's
+    fixed thread count `threads` (the same on every machine, so that results do not depend on the cluster)."""
     from .store import library_versions
 
     if ref not in _PREPARED:
         if root and os.path.isdir(root) and root not in sys.path:
             sys.path.insert(0, root)
-        threads = threads or int(os.environ.get("MUMMYBENCH_THREADS", "0") or 0) or 1
+        threads = threads or 1
         pin_threads(threads)
         case = load_ref(ref)
         try:
@@ -53,15 +53,33 @@ def dask_trial(ref: str, root: str, threads: int | None, expected: tuple[str, di
         except Exception:  # noqa: BLE001 - reported with every trial of this worker
             data, error = None, "prepare failed:\n" + traceback.format_exc(limit=8)
         pin_threads(threads)
-        _PREPARED[ref] = (case, data, error)
-    case, data, error = _PREPARED[ref]
-    found = (type(case).code_hash(), library_versions(case.libraries))
+        # the code and versions this process loaded, hashed once: they cannot change under a loaded module
+        found = (type(case).code_hash(), library_versions(case.libraries))
+        _PREPARED[ref] = (case, data, error, found)
+    case, data, error, found = _PREPARED[ref]
     if found != tuple(expected):
         raise WrongWorker(f"worker {os.uname().nodename} has case code {found[0]} and versions {found[1]}; the run "
                           f"expects {expected[0]} and {expected[1]}: update and restart the workers")
     if error:
         return failure(error)
     return run_trial(case, data, Task("dask", setting, seed))
+
+
+async def _exit_worker() -> None:  # a coroutine: the only kind `Client.run` will start without waiting
+    os._exit(75)  # the nanny restarts the worker; 75 (EX_TEMPFAIL) marks it as deliberate
+
+
+def _reachable(address: str) -> None:
+    """Fail at once, with the OS's reason, when nothing listens at a tcp:// or tls:// scheduler address
+    (distributed would retry a refused connection until its 30 s timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        return  # another transport: leave it to distributed
+    with socket.create_connection((parts.hostname, parts.port), timeout=10):
+        pass
 
 
 class DaskExecutor:
@@ -81,11 +99,11 @@ class DaskExecutor:
         # a LocalCluster's scheduler; set it in a remote scheduler's own configuration, see docs/cluster.md)
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             try:
+                self.threads = case.threads
                 if address:
-                    self.threads = None
+                    _reachable(address)
                     self.client = Client(address, timeout="30s")
                 else:
-                    self.threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
                     self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                                 host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
                                                 memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0)
@@ -137,13 +155,15 @@ class DaskExecutor:
         return failure(f"{name}: {error}", elapsed)
 
     def _abandon(self, future: Any) -> None:
-        """Cancel a timed-out trial and restart the worker still running it (a thread cannot be killed)."""
+        """Cancel a timed-out trial and end the worker process still running it (a thread cannot be killed):
+        its nanny starts a fresh one at once. `restart_workers` would first wait for the stuck task, up to its
+        timeout, with every other trial waiting behind it."""
         key = future.key
         try:
             busy = [w for w, keys in self.client.processing().items() if key in keys]
             future.cancel()
             if busy:
-                self.client.restart_workers(busy, timeout=60)
+                self.client.run(_exit_worker, workers=busy, wait=False)
         except Exception:  # noqa: BLE001 - best effort; the trial is already recorded as failed
             pass
 

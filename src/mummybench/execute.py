@@ -8,6 +8,7 @@ past its timeout, or whose worker dies, is returned as failed and the worker rep
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import resource
@@ -23,6 +24,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from .case import Case, load_ref
+from .runtime import fingerprint
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS", "MUMMYBENCH_THREADS")
@@ -53,18 +55,33 @@ def pin_threads(threads: int) -> None:
         sys.modules["torch"].set_num_threads(threads)
 
 
+def claim_problem(case: Case, metrics: dict[str, float]) -> str | None:
+    """Why a trial's metrics cannot be judged: a metric a claim needs is missing, NaN or infinite."""
+    needed = dict.fromkeys(m for c in (case.claim, *case.also) for m in (c.metric, c.baseline) if m)
+    for name in needed:
+        if name not in metrics:
+            returned = ", ".join(sorted(metrics)) or "none"
+            return f"the trial returned no metric '{name}' (the claim needs it; it returned: {returned})"
+        if not math.isfinite(metrics[name]):
+            return f"metric '{name}' is {metrics[name]} (not a finite number)"
+    return None
+
+
 def run_trial(case: Case, data: Any, task: Task) -> dict[str, Any]:
-    """Call the case's trial and package its outcome, or its traceback, as a result."""
+    """Call the case's trial and package its outcome, or why it failed, as a result. A trial fails when it
+    raises, and when a metric a claim needs is missing or not finite (never counted as seed noise)."""
     start = time.perf_counter()
     try:
         outcome = case.trial(data, dict(task.setting), task.seed)
-        metrics = {k: float(v) for k, v in outcome.metrics.items()}
-        result = {"metrics": metrics, "examples": outcome.examples, "error": None}
+        metrics = {str(k): float(v) for k, v in outcome.metrics.items()}
+        result = {"metrics": metrics, "examples": outcome.examples, "error": claim_problem(case, metrics)}
     except Exception:  # noqa: BLE001 - any failure of the trial is data, not a crash
         result = failure(traceback.format_exc(limit=8))
     result["wall_s"] = time.perf_counter() - start
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["threads"] = int(os.environ.get("MUMMYBENCH_THREADS", "0")) or None  # what `verify` reruns with
+    runtime = fingerprint()
+    result["threads"] = runtime["threads"]  # what `verify` reruns with
+    result["runtime"] = runtime
     return result
 
 
@@ -77,7 +94,7 @@ class InProcessExecutor:
 
     def __init__(self, case: Case, timeout_s: float | None = None, threads: int | None = None) -> None:
         self.case, self.timeout_s = case, timeout_s
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or case.threads  # a trial's result may depend on it: the case's fixed count
         self._data: Any = None
         self._prepared = False
 
@@ -187,12 +204,13 @@ class _Worker:
 
 
 class PoolExecutor:
-    """A pool of `jobs` worker processes with per-trial timeouts and worker replacement."""
+    """A pool of `jobs` worker processes with per-trial timeouts and worker replacement. Each trial runs
+    at the case's fixed thread count (`Case.threads`), so jobs x threads should not exceed the cores."""
 
     def __init__(self, case: Case, jobs: int, timeout_s: float | None = None, memory_mb: float | None = None) -> None:
         self.ref, self.jobs = case.ref(), max(1, jobs)
         self.timeout_s, self.memory_mb = timeout_s, memory_mb
-        self.threads = max(1, (os.cpu_count() or 1) // self.jobs)
+        self.threads = case.threads  # fixed per case, whatever --jobs is: results must not depend on the pool
         self._ctx = mp.get_context("spawn")  # fork would copy the parent's threads and locks
         self._workers: list[_Worker] = []
 

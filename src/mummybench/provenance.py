@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .runtime import cpu_model, fingerprint
 from .store import library_versions
 
 BASE_LIBRARIES = ("mummybench", "numpy", "scipy", "matplotlib")
@@ -21,16 +22,6 @@ def _git(*args: str, cwd: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def collect(libraries: Iterable[str], root: Path | None = None) -> dict[str, Any]:
@@ -46,4 +37,29 @@ def collect(libraries: Iterable[str], root: Path | None = None) -> dict[str, Any
         "cores": os.cpu_count(),
         "git_commit": commit,
         "git_dirty": bool(status) if status is not None else None,
+        "runtime": fingerprint(),  # this process: where the report was rendered
     }
+
+
+ENV_KEYS = ("cpu", "platform", "isa_mode", "blas", "numpy_dispatch", "torch_cpu_capability", "faiss_simd", "threads")
+
+
+def trial_environments(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where the trials behind a report ran: each distinct runtime (CPU, platform, instruction-set paths,
+    threads) with its number of trials; records from before runtimes were stored count as 'not recorded'."""
+    seen: dict[str, dict[str, Any]] = {}
+    for record in records:
+        rt = record.get("runtime")
+        env = {k: rt.get(k) for k in ENV_KEYS if rt.get(k) is not None} if isinstance(rt, dict) else \
+            {"not recorded": "trial stored before runtimes were recorded", "threads": record.get("threads")}
+        key = repr(sorted(env.items()))
+        entry = seen.setdefault(key, {"env": env, "trials": 0, "last": 0.0})
+        entry["trials"] += 1
+        entry["last"] = max(entry["last"], float(record.get("finished_at") or 0.0))
+    return sorted(seen.values(), key=lambda e: -e["trials"])
+
+
+def same_machine(envs: list[dict[str, Any]], here: dict[str, Any]) -> bool:
+    """Whether this process's CPU model and instruction-set mode are those of some trial's."""
+    keys = ("cpu", "isa_mode")
+    return any(all(e["env"].get(k) == here.get(k) for k in keys) for e in envs)

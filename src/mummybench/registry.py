@@ -26,12 +26,22 @@ def _import_root(folder: Path) -> None:
         sys.path.insert(0, root)
 
 
-UNAVAILABLE: dict[str, str] = {}  # case folder -> why it could not be imported (a missing extra)
+UNAVAILABLE: dict[str, str] = {}  # case folder -> why it could not be imported (a missing extra, a broken case.py)
+
+
+def _reason(err: BaseException, path: Path) -> str:
+    """One line: the exception, and the line of the case's own folder where it was raised."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename).parent == path.parent]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(path)
+    return f"{where}: {type(err).__name__}: {' '.join(str(err).split())}"
 
 
 def discover() -> dict[str, type[Case]]:
-    """CLI name -> Case class, for every case folder whose dependencies are installed. A case whose
-    import fails (its extra is not installed) is left out here and explained by `get_case`."""
+    """CLI name -> Case class, for every case folder that imports. A case whose import fails (its extra is
+    not installed, or its case.py raises) is left out here, recorded in UNAVAILABLE with its file and reason,
+    and explained by `get_case` and `list`; every other case still works."""
     folder = cases_dir()
     found: dict[str, type[Case]] = {}
     if not folder.is_dir():
@@ -42,8 +52,8 @@ def discover() -> dict[str, type[Case]]:
             continue
         try:
             module = importlib.import_module(f"{folder.name}.{sub.name}.case")
-        except ImportError as err:
-            UNAVAILABLE[sub.name] = f"{type(err).__name__}: {err}"
+        except Exception as err:  # noqa: BLE001 - one broken case must not take the others down
+            UNAVAILABLE[sub.name] = _reason(err, sub / "case.py")
             continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, Case) and obj is not Case and obj.__module__ == module.__name__:
@@ -58,7 +68,12 @@ def get_case(name: str) -> Case:
     if cls is None:
         folder = name.replace("-", "_")
         if folder in UNAVAILABLE:
-            raise SettingError(f"case '{name}' cannot be imported ({UNAVAILABLE[folder]}); install its extra: "
-                               f"pip install -e '.[{name}]' (or run `make setup`)")
+            why = UNAVAILABLE[folder]
+            fix = (f"install its extra: pip install -e '.[{name}]' (or run `make setup`)" if "ImportError" in why
+                   or "ModuleNotFoundError" in why else "fix the case's code")
+            raise SettingError(f"case '{name}' is unavailable ({why}); {fix}")
         raise SettingError(f"unknown case '{name}'; cases are: {', '.join(sorted(known)) or '(none found)'}")
-    return cls()
+    try:
+        return cls()
+    except Exception as err:  # noqa: BLE001
+        raise SettingError(f"case '{name}' is unavailable ({_reason(err, Path(inspect.getfile(cls)))})") from None

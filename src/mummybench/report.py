@@ -11,13 +11,16 @@ from typing import Any
 
 from .runner import Evaluation
 from .search import OPPOSITE, AxisResult, SearchResult
-from .stats import mean_interval
+from .stats import LEVEL, per_look_level
 from .store import _clean
 
 SUMMARY_VERSION = 1
 
 
 def _num(x: Any, digits: int = 3) -> str:
+    """A number for people: 3 significant digits, 'n/a' for NaN, inf and None (the store's null)."""
+    if x is None:
+        return "n/a"
     if isinstance(x, float):
         return "n/a" if not math.isfinite(x) else f"{x:.{digits}g}"
     return str(x)
@@ -72,9 +75,41 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "compare": compare,
         "also": also_judged(result),
         "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "holds", "breaks", "inconclusive")},
+        "statistics": statistics_block(result),
         "failed": failed,
         "provenance": provenance,
     })
+
+
+def statistics_block(result: SearchResult) -> dict[str, Any]:
+    """How the verdicts were decided, for summary.json and the report's method sentence."""
+    runner, plan = result.runner, result.plan
+    schedule = runner.schedule()
+    anchor = runner.schedule(plan.anchor_seeds)
+    claim = result.case.claim
+    return {"procedure": "repeated confidence intervals: Student-t at one per-look level calibrated over the plan's "
+                         "looks (Pocock-type boundary for the t statistic, Gaussian seed noise)",
+            "level": LEVEL, "looks": list(schedule), "per_look_level": per_look_level(schedule),
+            "anchor_looks": list(anchor), "anchor_per_look_level": per_look_level(anchor),
+            "bounds": list(claim.bounds) if claim.bounds else None, "resolution": claim.unit, "tie": claim.tie,
+            "sd_floor": claim.sd_floor, "common_random_numbers": True}
+
+
+def method_sentence(st: dict[str, Any]) -> str:
+    looks = ", ".join(map(str, st["looks"]))
+    anchor = "" if st["anchor_looks"] == st["looks"] else \
+        (f" (the paper setting: looks at {', '.join(map(str, st['anchor_looks']))} seeds, each at "
+         f"{100 * st['anchor_per_look_level']:.2f}%)")
+    bounds = f", clipped to the metric's range [{st['bounds'][0]:g}, {st['bounds'][1]:g}]" if st["bounds"] else ""
+    return (f"Each setting is judged after {looks} seeds{anchor}, stopping at the first look that decides. Every look uses "
+            f"a Student-t interval at the nominal level {100 * st['per_look_level']:.2f}%, calibrated so that over all "
+            f"looks together the intervals miss the true mean at most {100 * (1 - st['level']):.0f}% of the time "
+            f"(a {100 * st['level']:.0f}% repeated confidence interval; the calibration assumes roughly Gaussian seed "
+            f"noise){bounds}. The seed standard deviation is taken as at least {st['sd_floor']:g}, half the claim's "
+            f"resolution of {st['resolution']:g}, so seeds that all agree never prove it outright, and values within "
+            f"{st['tie']:g} of the threshold are ties. **holds**: the whole interval satisfies the claim; "
+            "**breaks**: none of it does; otherwise **inconclusive**. Every setting uses seeds 0, 1, 2, ... "
+            "(common random numbers).")
 
 
 def also_judged(result: SearchResult) -> list[dict[str, Any]]:
@@ -83,17 +118,8 @@ def also_judged(result: SearchResult) -> list[dict[str, Any]]:
     out = []
     for claim in result.case.also:
         def judge(ev: Evaluation, claim=claim) -> dict[str, Any]:
-            values = []
-            for seed in ev.seeds:
-                record = result.runner.record(ev.setting, seed)
-                if record and not record.get("error"):
-                    try:
-                        values.append(claim.value(record["metrics"]))
-                    except (KeyError, TypeError):
-                        pass
-            mean, low, high = mean_interval(values)
-            verdict = claim.verdict(low, high) if len(values) >= 2 else "inconclusive"
-            return {"mean": mean, "ci": [low, high], "n_seeds": len(values), "verdict": verdict}
+            j = result.runner.judge(claim, ev.setting, ev.seeds, ev.schedule)
+            return {"mean": j.mean, "ci": [j.low, j.high], "n_seeds": len(j.values), "verdict": j.verdict}
 
         rep = judge(result.reproduction)
         axes = []
@@ -145,6 +171,7 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
     for name, side in r.sides.items():
         entry[name] = side.bracket(anchor, r.points)
         entry[f"{name}_status"] = side.status
+        entry[f"{name}_tried"] = list(side.tried)  # the grid values on this side, nearest first
         if side.flip is None and side.grey:
             entry[f"{name}_inconclusive"] = list(side.grey)
     if r.axis.categorical:
@@ -263,16 +290,39 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
         status = entry.get(f"{name}_status", "n/a")
         if b:
             grey = b.get("inconclusive_between") or []
+            back = b.get("paper_verdict_returns_at") or []
             cells.append(f"{b['holds_at']} → **{b['breaks_at']}**"
-                         + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else ""))
+                         + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else "")
+                         + (" (not bisected: plan depth 0)" if status.startswith("grid only") else "")
+                         + (f"; **a dip**: the paper's verdict returns at {', '.join(map(str, back))}" if back else ""))
             d = _gap(r, entry["paper"], b["breaks_at"])
             if nearest is None or d < nearest[0]:
                 nearest = (d, b["breaks_at"])
         elif status == "inconclusive":
             cells.append("no clear break; inconclusive at " + ", ".join(map(str, entry.get(f"{name}_inconclusive", []))))
+        elif status == "robust":
+            cells.append(_no_break(r, entry.get(f"{name}_tried") or []))
         else:
-            cells.append("no break in range" if status == "robust" else status)
+            cells.append(status)
     return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
+
+
+def _no_break(r: AxisResult, tried: list[Any]) -> str:
+    """'No break' with what it rests on: how many grid values, over what range, at what spacing."""
+    if not tried:
+        return "— (the paper value is the end of the range)"
+    values = sorted(tried, key=r.axis.position)
+    span = f"{values[0]}–{values[-1]}" if len(values) > 1 else f"{values[0]}"
+    if not r.axis.numeric:
+        step = "every choice"
+    elif len(values) < 2:
+        step = "one value"
+    elif r.axis.log and values[0] > 0:
+        step = f"spaced ×{(values[-1] / values[0]) ** (1 / (len(values) - 1)):.3g}"
+    else:
+        step = f"spaced {(values[-1] - values[0]) / (len(values) - 1):.3g}"
+    return (f"no break at the {len(values)} grid value(s) tried ({span}, {step}); a dip narrower than the spacing "
+            "would not be seen")
 
 
 def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
@@ -309,14 +359,19 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += [f"> {claim.quote}", ">", f"> — {claim.source}", ""]
     else:
         lines += [f"Source: {claim.source}", ""]
-    lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds; verdict from a 95% Student-t interval "
-              "of the mean (holds: the whole interval satisfies the claim; breaks: none of it does; otherwise inconclusive).", "",
+    st = data["statistics"]
+    lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds. {method_sentence(st)}", "",
               "## Reproduction at the paper setting", "",
               f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
               f"(seed-only spread: {spread}).", "",
               "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), ""]
-    if rep.values and min(rep.values) < claim.threshold <= max(rep.values) or rep.verdict == "inconclusive":
+    if rep.all_failed:
+        lines += [f"**Every trial at the paper setting failed** ({len(rep.failed)}): see Failed trials below.", ""]
+    elif rep.values and not all(claim.satisfied(v) for v in rep.values) and any(claim.satisfied(v) for v in rep.values):
         lines += ["**Seed noise alone crosses the threshold here:** some seeds satisfy the claim and some do not.", ""]
+    elif rep.verdict == "inconclusive":
+        lines += ["**Inconclusive at the paper setting:** the interval still straddles the threshold after "
+                  f"{len(rep.values)} seeds, so no axis can flip the verdict.", ""]
     lines += ["## Breaking points, one axis at a time", "",
               "Each axis moves alone from the paper value across its plausible range; the bracket is the last value "
               "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
@@ -340,10 +395,14 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     lines += _compare_lines(result, data)
     lines += _also_lines(data)
     rs = data["robust_share"]
-    lines += ["## How much of the plausible space holds", "",
-              f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
-              f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
-              f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]).", ""]
+    lines += ["## How much of the plausible space holds", ""]
+    if rs["samples"]:
+        lines += [f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
+                  f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
+                  f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]; "
+                  "inconclusive settings count as not holding).", ""]
+    else:
+        lines += ["This plan draws no random settings (`random_samples` is 0), so it estimates no share.", ""]
     lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value"
               + (f", and at each `{result.compare[0]}` compared." if result.compare else "."), ""]
     for label, _setting, record, png in shown:
@@ -365,5 +424,14 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
               f"- python {prov.get('python')} on {prov.get('platform')}; CPU: {prov.get('cpu')} ({prov.get('cores')} cores)",
               "- versions: " + ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items()),
               f"- wall time of the run: {_num(prov.get('wall_s'))} s; trials run: {prov.get('trials_run')}, "
-              f"from store: {prov.get('trials_cached')}, trial compute: {_num(prov.get('compute_s'))} s", ""]
+              f"from store: {prov.get('trials_cached')}, trial compute: {_num(prov.get('compute_s'))} s"]
+    for env in prov.get("trial_environments") or []:
+        e = env["env"]
+        where = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in e.items())
+        lines.append(f"- {env['trials']} trial(s) ran on: {where}")
+    if prov.get("rendered_on_another_machine"):
+        rt = prov.get("runtime") or {}
+        lines.append(f"- **This report was rendered on another machine** ({rt.get('cpu')}, instruction set "
+                     f"{rt.get('isa_mode')}) than the one its trials ran on (above).")
+    lines.append("")
     return "\n".join(lines)

@@ -1,20 +1,23 @@
 """Evaluates settings: finds each trial in the store or runs it, then decides a verdict
-with sequential seeding (more seeds only while the interval straddles the threshold)."""
+with sequential seeding (more seeds only while the interval straddles the threshold), at the
+per-look level that keeps the stated error rate over the plan's looks (see `stats`)."""
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .case import Case
+from .claim import Claim
 from .execute import Task
 from .plan import Plan
 from .progress import Progress
 from .space import Setting
-from .stats import mean_interval
+from .stats import LEVEL, looks, mean_interval, per_look_level
 from .store import Store, library_versions, trial_key
 
 
@@ -38,10 +41,17 @@ class Evaluation:
     low: float = float("nan")
     high: float = float("nan")
     verdict: str = "inconclusive"
+    level: float = LEVEL  # nominal level of the interval at this look (the per-look level of the schedule)
+    schedule: tuple[int, ...] = ()  # the looks this setting's seeds were drawn under
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.failed) and not self.values
 
     def as_dict(self) -> dict[str, Any]:
         return {"setting": self.setting, "verdict": self.verdict, "mean": self.mean, "ci": [self.low, self.high],
-                "n_seeds": len(self.values), "n_failed": len(self.failed), "values": self.values}
+                "n_seeds": len(self.values), "n_failed": len(self.failed), "values": self.values,
+                "per_look_level": self.level}
 
 
 class Runner:
@@ -96,25 +106,38 @@ class Runner:
             sid = setting_id(s)
             if sid not in self._memo:
                 todo[sid] = s
-        seeds = {sid: list(range(seeds_min or self.plan.seeds_min)) for sid in todo}
+        first = seeds_min or self.plan.seeds_min
+        schedule = self.schedule(seeds_min)
+        seeds = {sid: list(range(first)) for sid in todo}
         while todo:
             tasks = [Task(self.key(todo[sid], seed), todo[sid], seed) for sid in todo for seed in seeds[sid]]
             tasks = list({t.key: t for t in tasks}.values())
             self._ensure(tasks, phase)
             open_: dict[str, Setting] = {}
             for sid, setting in todo.items():
-                ev = self._judge(setting, seeds[sid])
+                ev = self.judge(self.case.claim, setting, seeds[sid], schedule)
                 self._memo[sid] = ev
-                top = max(self.plan.seeds_max, seeds_min or 0)
-                if ev.verdict == "inconclusive" and len(seeds[sid]) < top:
-                    n = len(seeds[sid])
-                    seeds[sid] = list(range(min(n + self.plan.seeds_step, top)))
+                n = len(seeds[sid])
+                # more seeds only while undecided, and never where every trial failed (more would fail alike)
+                if ev.verdict == "inconclusive" and n < schedule[-1] and not ev.all_failed:
+                    seeds[sid] = list(range(next(k for k in schedule if k > n)))
                     open_[sid] = setting
             todo = open_
         return [self._memo[setting_id(s)] for s in settings]
 
-    def _judge(self, setting: Setting, seeds: list[int]) -> Evaluation:
-        ev = Evaluation(setting=setting, seeds=list(seeds), values=[])
+    def schedule(self, seeds_min: int | None = None) -> tuple[int, ...]:
+        """The looks (seed counts) of a setting's sequence: the plan's, or from `seeds_min` (the reproduction's
+        anchor_seeds) to at least the plan's maximum."""
+        first = seeds_min or self.plan.seeds_min
+        return looks(first, max(self.plan.seeds_max, first), self.plan.seeds_step)
+
+    def judge(self, claim: Claim, setting: Setting, seeds: list[int], schedule: tuple[int, ...] | None = None) -> Evaluation:
+        """A claim's verdict at a setting from stored trials of these seeds (the case's own claim, or one of
+        its `also` claims judged on the same trials), at the repeated-confidence level of `schedule`, the
+        looks these seeds were drawn under (default: the plan's)."""
+        schedule = schedule or self.schedule()
+        level = per_look_level(schedule)
+        ev = Evaluation(setting=setting, seeds=list(seeds), values=[], level=level, schedule=schedule)
         for seed in seeds:
             record = self.store.get(self.key(setting, seed))
             self.used[record["key"]] = record
@@ -122,12 +145,17 @@ class Runner:
                 ev.failed.append({"seed": seed, "error": record["error"], "setting": setting})
                 continue
             try:
-                ev.values.append(self.case.claim.value(record["metrics"]))
-            except (KeyError, TypeError):
-                ev.failed.append({"seed": seed, "error": f"metric '{self.case.claim.metric}' missing", "setting": setting})
-        ev.mean, ev.low, ev.high = mean_interval(ev.values)
-        if len(ev.values) >= 2:
-            ev.verdict = self.case.claim.verdict(ev.low, ev.high)
+                value = claim.value(record["metrics"])
+            except (KeyError, TypeError, ValueError):
+                value = math.nan
+            if not math.isfinite(value):  # records stored before trials were checked for this
+                names = [m for m in (claim.metric, claim.baseline) if m]
+                ev.failed.append({"seed": seed, "setting": setting,
+                                  "error": f"metric {' or '.join(repr(m) for m in names)} missing or not finite"})
+                continue
+            ev.values.append(value)
+        ev.mean, ev.low, ev.high = mean_interval(ev.values, level, claim.bounds, claim.sd_floor)
+        ev.verdict = claim.verdict(ev.low, ev.high)
         return ev
 
     def record(self, setting: Setting, seed: int = 0) -> dict[str, Any] | None:

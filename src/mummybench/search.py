@@ -25,8 +25,10 @@ class Side:
     side: str  # "below" or "above"
     same: Any  # last value with the paper's verdict
     flip: Any = None  # first value with the opposite verdict
-    status: str = "open"  # open, bracketed, robust (no flip in range), refined to plan depth
+    status: str = "open"  # open, bracketed, robust (no flip in range), refined to plan depth, grid only
     grey: list[Any] = field(default_factory=list)  # inconclusive values between same and flip, nearest first
+    recovers: list[Any] = field(default_factory=list)  # grid values past the flip where the paper's verdict returns
+    tried: list[Any] = field(default_factory=list)  # grid values on this side (for "no break among ...")
 
     def bracket(self, anchor: str, evals: dict[Any, Evaluation]) -> dict[str, Any] | None:
         if self.flip is None:
@@ -34,7 +36,8 @@ class Side:
         holds, breaks = (self.same, self.flip) if anchor == "holds" else (self.flip, self.same)
         h, b = evals[holds], evals[breaks]
         return {"holds_at": holds, "breaks_at": breaks, "holds_mean": h.mean, "holds_ci": [h.low, h.high],
-                "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "inconclusive_between": list(self.grey)}
+                "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "inconclusive_between": list(self.grey),
+                "paper_verdict_returns_at": list(self.recovers)}
 
     def midpoints(self, axis: Axis) -> list[Any]:
         """Bisect the gaps next to each decided end; the grey zone between them stays."""
@@ -163,11 +166,13 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
         below = [v for v in ordered if r.axis.position(v) < r.axis.position(paper)][::-1]
         above = [v for v in ordered if r.axis.position(v) > r.axis.position(paper)]
         for name, walk in (("below", below), ("above", above)):
-            side = Side(r.axis.name, name, same=paper)
-            for value in walk:
+            side = Side(r.axis.name, name, same=paper, tried=list(walk))
+            for k, value in enumerate(walk):
                 verdict = r.points[value].verdict
                 if verdict == OPPOSITE[anchor]:
                     side.flip = value
+                    # a dip: the paper's verdict comes back further along the axis
+                    side.recovers = [v for v in walk[k + 1:] if r.points[v].verdict == anchor]
                     break
                 if verdict == anchor:
                     side.same, side.grey = value, []
@@ -188,7 +193,10 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
             r.points[mid] = ev
             side.update(r.axis, mid, ev.verdict, anchor)
     for r, side in open_sides:
-        side.status = "refined to plan depth" if side.midpoints(r.axis) else "bracketed"
+        if not side.midpoints(r.axis):
+            side.status = "bracketed"  # nothing lies between the two ends: the bracket is exact on this axis
+        else:
+            side.status = "refined to plan depth" if plan.depth > 0 else "grid only (plan depth 0: not bisected)"
     return results
 
 
@@ -223,6 +231,7 @@ def sample_settings(case: Case, base: Setting, plan: Plan) -> list[Setting]:
 
 
 def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any]:
+    """Verdicts at random settings and the share that holds (Wilson interval; None when there are none)."""
     settings = sample_settings(case, base, plan)
     evals = runner.evaluate(settings, "random") if settings else []
     holds = sum(ev.verdict == "holds" for ev in evals)

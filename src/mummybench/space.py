@@ -101,14 +101,20 @@ class Float:
         return self.check(name, number)
 
     def between(self, a: float, b: float) -> float | None:
+        """A short decimal strictly between a and b, or None when no double lies between them."""
         mid = math.sqrt(a * b) if self.log and a > 0 and b > 0 else (a + b) / 2
-        return float(f"{mid:.4g}")
+        lo, hi = min(a, b), max(a, b)
+        short = _short(mid, lo, hi, strict=True)
+        return short if short is not None and lo < short < hi else None
 
     def grid(self, low: Any, high: Any, points: int) -> list[float]:
-        return sorted({float(f"{v:.4g}") for v in _spaced(float(low), float(high), points, self.log)})
+        lo, hi = float(low), float(high)
+        raw = _spaced(lo, hi, points, self.log)
+        # the ends exactly, inner points as short decimals that never leave [lo, hi]
+        return sorted({lo, hi, *(_short(v, lo, hi) for v in raw[1:-1])})
 
     def sample(self, low: Any, high: Any, rng: Any) -> float:
-        return float(f"{_draw(float(low), float(high), self.log, rng):.4g}")
+        return _short(_draw(float(low), float(high), self.log, rng), float(low), float(high))
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,16 @@ class Choice:
     def sample(self, low: Any, high: Any, rng: Any) -> Any:
         options = self.grid(low, high, 0)
         return options[int(rng.integers(len(options)))]
+
+
+def _short(value: float, low: float, high: float, strict: bool = False) -> float:
+    """`value` written with as few significant digits as keep it inside [low, high] (or (low, high) when
+    `strict`): at least 4, as a person would type it. Rounding never moves a value out of the domain."""
+    for digits in range(4, 18):
+        short = float(f"{value:.{digits}g}")
+        if (low < short < high) if strict else (low <= short <= high):
+            return short
+    return value
 
 
 def _spaced(low: float, high: float, points: int, log: bool) -> list[float]:

@@ -1,0 +1,149 @@
+"""Whatever a case author gets wrong, the harness stays up and says what and where; reports describe what
+was found, not what the grid saw."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mummybench import Float
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(env, *args):
+    return subprocess.run([sys.executable, "-m", "mummybench", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+BROKEN = {
+    "raises": "raise RuntimeError('boom at import')\n",
+    "bad_axis": ("from mummybench import Axis, Float\nfrom cases.synthetic.case import Synthetic\n\n\n"
+                 "class Bad(Synthetic):\n    name = 'bad-axis'\n    axes = (Axis('x', Float(0.0, 1.0), paper=1.5),)\n"),
+    "bad_plan": ("from mummybench import Plan\nfrom cases.synthetic.case import Synthetic\n\n\n"
+                 "class Bad(Synthetic):\n    name = 'bad-plan'\n    plans = {'quick': Plan('quick', seeds_min=0)}\n"),
+}
+
+
+@pytest.fixture
+def cases_dir(tmp_path):
+    """A cases folder with three broken cases beside a working copy of the synthetic case."""
+    cases = tmp_path / "mycases"
+    for name, source in {**BROKEN, "good": "from cases.synthetic.case import Synthetic\n\n\nclass Good(Synthetic):\n"
+                                             "    name = 'good'\n"}.items():
+        (cases / name).mkdir(parents=True)
+        (cases / name / "__init__.py").write_text("")
+        (cases / name / "case.py").write_text(source)
+    (cases / "__init__.py").write_text("")
+    env = {**os.environ, "MUMMYBENCH_CASES": str(cases), "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+    return env, tmp_path
+
+
+def test_a_broken_case_is_listed_as_unavailable_and_the_others_work(cases_dir):
+    """A case that raises at import, has a paper value outside its domain, or a plan with seeds_min=0 is listed
+    with its file and reason; every other case still lists, runs and shows."""
+    env, tmp = cases_dir
+    out = _cli(env, "list")
+    assert out.returncode == 0, out.stderr
+    for name, fragment in (("raises", "boom at import"), ("bad-axis", "must be in [0.0, 1.0]; got 1.5"),
+                           ("bad-plan", "seeds_min")):
+        line = next(ln for ln in out.stdout.splitlines() if ln.startswith(name))
+        assert "UNAVAILABLE" in line and fragment in line and "case.py" in line
+    assert any(ln.startswith("good ") for ln in out.stdout.splitlines())
+    run = _cli(env, "run", "good", "--plan", "quick", "--jobs", "0", "--results", str(tmp / "r"), "--quiet")
+    assert run.returncode == 0, run.stderr
+    shown = _cli(env, "show", "bad-axis")
+    assert shown.returncode == 2 and len(shown.stderr.strip().splitlines()) == 1
+    assert "unavailable" in shown.stderr and "case.py" in shown.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    """`mummybench show CASE | head -1` prints one line and no BrokenPipeError."""
+    out = subprocess.run(f"{sys.executable} -m mummybench show topic-modeling | head -1", shell=True,
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.stdout.count("\n") == 1 and "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+def test_trial_with_a_missing_metric_is_one_line_exit_1(capsys):
+    """`trial` of a case whose outcome lacks the claim's metric says so in one line, exit 1, no traceback."""
+    from mummybench.cli import cmd_trial
+
+    class Args:
+        case, seed, set, timeout, threads = "synthetic", 0, [], None, None
+
+    from cases.synthetic.case import Synthetic
+    from mummybench import Outcome
+
+    original = Synthetic.trial
+    Synthetic.trial = lambda self, data, setting, seed: Outcome(metrics={"other": 1.0})
+    try:
+        assert cmd_trial(Args()) == 1
+    finally:
+        Synthetic.trial = original
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no metric 'score'" in err
+
+
+def test_search_values_never_leave_the_domain():
+    """Grid, bisection and random values of Float(0.00012345, 0.123456) all lie inside it, and every one of
+    them is a value `--set` accepts."""
+    from mummybench import Axis
+
+    axis = Axis("x", Float(0.00012345, 0.123456, log=True), paper=0.001)
+    values = axis.grid(7)
+    values += [axis.between(values[0], values[1]), axis.between(values[-2], values[-1])]
+    rng = np.random.default_rng(0)
+    values += [axis.sample(rng) for _ in range(200)]
+    for v in values:
+        assert 0.00012345 <= v <= 0.123456
+        assert axis.parse(repr(v)) == v
+
+
+def _report_for(tmp_path, case, plan):
+    from mummybench.execute import InProcessExecutor
+    from mummybench.report import write
+    from mummybench.runner import Runner
+    from mummybench.search import search
+    from mummybench.store import Store
+
+    with Store(tmp_path / "t.jsonl") as store:
+        result = search(case, plan, Runner(case, store, plan, InProcessExecutor(case)))
+        return write(result, tmp_path / "out", {"plan": plan.as_dict()}), (tmp_path / "out" / "report.md").read_text()
+
+
+def test_a_dip_is_reported_and_no_break_says_what_it_rests_on(tmp_path):
+    """The claim breaks near a=3.5 only (a narrow dip on axis a): the table says the paper's verdict returns,
+    and an axis that never breaks says how many values were tried and how far apart."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Outcome, Plan
+
+    class Dip(Synthetic):
+        name = "dip"
+
+        def trial(self, data, setting, seed):
+            score = 0.5 if 3.0 <= setting["a"] <= 4.0 else 1.0
+            return Outcome(metrics={"score": score + np.random.default_rng(seed).normal(0, 0.01)})
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=11, depth=2, map_resolution=0, random_samples=0,
+                axes=("a", "n"))
+    data, text = _report_for(tmp_path, Dip(), plan)
+    a = next(x for x in data["axes"] if x["name"] == "a")
+    assert a["below"]["breaks_at"] == 4.0 and a["below"]["paper_verdict_returns_at"] == [2.0, 1.0, 0.0]
+    assert "**a dip**" in text
+    assert "no break at the 5 grid value(s) tried" in text  # n above 100: 5 log-spaced grid values
+    assert "This plan draws no random settings" in text and "None" not in text.split("## How much")[1].split("##")[0]
+
+
+def test_depth_zero_is_not_called_refined(tmp_path):
+    """With depth 0 a bracket is labelled as grid only, not 'refined to plan depth'."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Plan
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=6, depth=0, map_resolution=0, random_samples=0, axes=("a",))
+    data, text = _report_for(tmp_path, Synthetic(), plan)
+    a = data["axes"][0]
+    assert a["below_status"].startswith("grid only") and "not bisected" in text
+    assert json.dumps(data).count("refined to plan depth") == 0
