@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test check lint bench cases report case-topic-modeling case-language-id case-small-deep-model case-vector-search clean
+.PHONY: setup test check lint bench cases report readme case-topic-modeling case-language-id case-small-deep-model case-vector-search clean
 
 setup: $(STAMP)
 
@@ -27,15 +27,19 @@ check: lint test
 
 case-topic-modeling: setup
 	$(BIN)/mummybench run topic-modeling --plan full --jobs $(JOBS)
+	$(BIN)/mummybench readme
 
 case-language-id: setup
 	$(BIN)/mummybench run language-id --plan full --jobs $(JOBS)
+	$(BIN)/mummybench readme
 
 case-small-deep-model: setup
 	$(BIN)/mummybench run small-deep-model --plan full --jobs $(JOBS)
+	$(BIN)/mummybench readme
 
 case-vector-search: setup
 	$(BIN)/mummybench run vector-search --plan full --jobs $(JOBS)
+	$(BIN)/mummybench readme
 
 cases: case-topic-modeling case-language-id case-small-deep-model case-vector-search
 
@@ -44,6 +48,10 @@ report: setup
 	$(BIN)/mummybench report language-id
 	$(BIN)/mummybench report small-deep-model
 	$(BIN)/mummybench report vector-search
+	$(BIN)/mummybench readme
+
+readme: setup
+	$(BIN)/mummybench readme
 
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench

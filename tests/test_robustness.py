@@ -147,3 +147,15 @@ def test_depth_zero_is_not_called_refined(tmp_path):
     a = data["axes"][0]
     assert a["below_status"].startswith("grid only") and "not bisected" in text
     assert json.dumps(data).count("refined to plan depth") == 0
+
+
+def test_a_report_rendered_elsewhere_says_so():
+    """The provenance compares where the trials ran with where the report is rendered, by CPU and instruction set."""
+    from mummybench.provenance import same_machine, trial_environments
+
+    records = [{"runtime": {"cpu": "AMD EPYC", "isa_mode": "native", "threads": 1}, "finished_at": 1.0},
+               {"threads": 1}]
+    envs = trial_environments(records)
+    assert {e["trials"] for e in envs} == {1} and any("not recorded" in e["env"] for e in envs)
+    assert not same_machine(envs, {"cpu": "Intel Xeon", "isa_mode": "portable"})
+    assert same_machine(envs, {"cpu": "AMD EPYC", "isa_mode": "native"})

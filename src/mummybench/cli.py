@@ -167,7 +167,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
     run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
     rep = data["reproduction"]
-    print(f"{case.name}: reproduction {rep['verdict']} (mean {report._num(rep['mean'])}, n={rep['n_seeds']}); "
+    failed = sum(1 for f in data["failed"] if f["setting"] == rep["setting"])
+    print(f"{case.name}: reproduction {rep['verdict']} (mean {report._num(rep['mean'])}, n={rep['n_seeds']}"
+          + (f", {failed} failed trial(s) at the anchor" if failed else "") + f"; {len(data['failed'])} failed in all); "
           f"robust share {report._num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
     return 0
 
@@ -310,6 +312,20 @@ def verify_level(case: Case, stored: dict[str, Any], result: dict[str, Any], dri
     return ("within tolerance" if within else "same verdict"), []
 
 
+def cmd_readme(args: argparse.Namespace) -> int:
+    """Rewrite the results blocks of README.md and cases/*/README.md from results/*/summary.json."""
+    from .readme import render_blocks, stale_blocks
+
+    root = Path(args.root)
+    changed = render_blocks(root)
+    for path in changed:
+        print(f"updated {path}")
+    missing = [p for p in stale_blocks(root) if p not in changed]
+    for path in missing:
+        print(f"{path} has no results block (add the markers: see docs/adding-a-case.md)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -348,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="which sample")
     p.add_argument("--results", default="results")
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("readme", help="regenerate the README results blocks from results/*/summary.json")
+    p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
+    p.set_defaults(func=cmd_readme)
     return parser
 
 

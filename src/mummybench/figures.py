@@ -49,14 +49,14 @@ def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     ax.legend(unique.values(), unique.keys(), fontsize=7, loc="best")
-    ax.set_title(f"{axis.name}: mean and 95% CI over seeds", fontsize=10)
+    ax.set_title(f"{axis.name}: mean and 95% repeated CI over seeds", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
 def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Claim, path: Path) -> None:
-    """One axis swept at each category of another: one line (mean, 95% CI band) per category."""
+    """One axis swept at each category of another: one line (mean, 95% repeated-CI band) per category."""
     fig, ax = plt.subplots(figsize=(6.8, 3.9))
     axis = curves[0][1].axis if curves else None
     for k, (label, result, _paper) in enumerate(curves):
@@ -77,7 +77,7 @@ def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Clai
         ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
     ax.set_ylabel(claim.metric if not claim.baseline else f"{claim.metric} - {claim.baseline}")
     ax.legend(fontsize=7, loc="best")
-    ax.set_title(f"{axis.name if axis else ''} for each {by}: mean and 95% CI over seeds", fontsize=10)
+    ax.set_title(f"{axis.name if axis else ''} for each {by}: mean and 95% repeated CI over seeds", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

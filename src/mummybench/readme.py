@@ -1,0 +1,163 @@
+"""README blocks generated from the committed summary.json files, so that no result is typed into prose.
+
+A README holds a block between `<!-- results:start ... -->` and `<!-- results:end -->`; `render_blocks` rewrites it
+from the summary and `stale_blocks` (used by a test) lists the READMEs whose block no longer matches. A case README
+gets its findings (verdict at the anchor, the bracket on each side of every axis, categories, further claims, the
+share of the plausible space); the top-level README gets one row per case.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+START = "<!-- results:start"
+END = "<!-- results:end -->"
+_BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, float):
+        return f"{x:.3g}"
+    return str(x)
+
+
+def _ci(entry: dict[str, Any]) -> str:
+    low, high = entry.get("ci") or [None, None]
+    return f"{_num(entry.get('mean'))} [{_num(low)}, {_num(high)}]"
+
+
+def _side(axis: dict[str, Any], name: str) -> str:
+    b = axis.get(name)
+    status = axis.get(f"{name}_status") or ""
+    if b:
+        text = f"holds at {b['holds_at']} ({_num(b['holds_mean'])}), **breaks at {b['breaks_at']}** ({_num(b['breaks_mean'])})"
+        if b.get("inconclusive_between"):
+            text += f"; inconclusive between: {', '.join(map(str, b['inconclusive_between']))}"
+        if b.get("paper_verdict_returns_at"):
+            text += f"; the anchor's verdict returns at {', '.join(map(str, b['paper_verdict_returns_at']))}"
+        return text
+    if status == "inconclusive":
+        return "no clear break; inconclusive at " + ", ".join(map(str, axis.get(f"{name}_inconclusive") or []))
+    tried = axis.get(f"{name}_tried")
+    if status == "robust":
+        return f"no break at the {len(tried or [])} value(s) tried" if tried else "— (end of range)"
+    return status or "—"
+
+
+def case_block(summary: dict[str, Any], results_link: str) -> str:
+    """The findings of one case as Markdown, every number from its summary.json."""
+    rep, claim, st = summary["reproduction"], summary["claim"], summary.get("statistics") or {}
+    rows = [f"Generated from [`summary.json`]({results_link}/summary.json) by `make readme`; "
+            f"the full report: [{results_link}/report.md]({results_link}/report.md).", "",
+            f"- **At the anchor setting:** {rep['verdict']} — `{claim['metric']}"
+            + (f" - {claim['baseline']}" if claim.get("baseline") else "")
+            + f" {claim['op']} {claim['threshold']:g}`: mean {_ci(rep)} over {rep['n_seeds']} seeds "
+            f"(seed-only spread {_num((rep.get('spread') or [None])[0])}–{_num((rep.get('spread') or [None, None])[1])}); "
+            f"{100 * st.get('level', 0.95):.0f}% repeated confidence interval over looks at "
+            f"{', '.join(map(str, st.get('anchor_looks') or []))} seeds."]
+    for also in summary.get("also") or []:
+        r = also["reproduction"]
+        rows.append(f"- **Also on trial, `{also['label']}`:** {r['verdict']} — mean {_ci(r)} over {r['n_seeds']} seeds.")
+    rs = summary["robust_share"]
+    if rs.get("samples"):
+        rows.append(f"- **Share of the plausible space where it holds:** {rs['holds']} of {rs['samples']} random settings "
+                    f"({_num(rs['estimate'])}, 95% Wilson interval {_num(rs['ci'][0])}–{_num(rs['ci'][1])}).")
+    rows += ["", "| axis | anchor | below the anchor | above the anchor |", "|---|---|---|---|"]
+    for axis in summary["axes"]:
+        if axis.get("categories"):
+            cats = ", ".join(f"{k}: {v}" for k, v in axis["categories"].items())
+            rows.append(f"| {axis['name']} | {axis['paper']} | categories — {cats} | |")
+        else:
+            rows.append(f"| {axis['name']} | {axis['paper']} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
+    compare = summary.get("compare")
+    if compare:
+        rows += ["", f"By `{compare['axis']}` (each at the anchor setting, then the same sweeps):", "",
+                 f"| {compare['axis']} | at the anchor | axis | below | above |", "|---|---|---|---|---|"]
+        for v in compare["variants"]:
+            for axis in v["axes"]:
+                rows.append(f"| {v['value']} | {v['verdict']}: {_ci(v)} | {axis['name']} | {_side(axis, 'below')} | "
+                            f"{_side(axis, 'above')} |")
+    return "\n".join(rows)
+
+
+def _nearest(summary: dict[str, Any]) -> str:
+    """Every bracket's breaking value, as 'axis anchor→value'."""
+    out = []
+    for axis in summary["axes"]:
+        for name in ("below", "above"):
+            b = axis.get(name)
+            if b:
+                out.append(f"{axis['name']} {axis['paper']}→{b['breaks_at']}")
+        if axis.get("categories"):
+            anchor = "holds" if summary["reproduction"]["verdict"] == "breaks" else "breaks"
+            flipped = [k for k, v in axis["categories"].items() if v == anchor]
+            if flipped and summary["reproduction"]["verdict"] in ("holds", "breaks"):
+                out.append(f"{axis['name']}={', '.join(flipped)}")
+    return "; ".join(out) or "none found"
+
+
+def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
+    rep, rs = summary["reproduction"], summary["robust_share"]
+    name = summary["case"]
+    share = (f"{rs['holds']} of {rs['samples']} ({_num(rs['estimate'])}, CI {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
+             if rs.get("samples") else "not sampled")
+    also = "".join(f"; also `{a['label']}`: **{a['reproduction']['verdict']}** ({_num(a['reproduction']['mean'])})"
+                   for a in summary.get("also") or [])
+    return (f"| [{name}]({case_dir}/README.md) | {summary['claim']['text']} | **{rep['verdict']}**: {_ci(rep)}, "
+            f"{rep['n_seeds']} seeds{also} | {_nearest(summary)} | {share} | [report]({results_dir}/report.md) |")
+
+
+def index_block(root: Path) -> str:
+    rows = ["Generated from each `results/<case>/summary.json` by `make readme`.", "",
+            "| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | breaks at (anchor→value) | "
+            "share of plausible space where it holds | report |", "|---|---|---|---|---|---|"]
+    for summary_path in sorted((root / "results").glob("*/summary.json")):
+        summary = json.loads(summary_path.read_text())
+        folder = summary_path.parent.name
+        rows.append(index_row(summary, f"cases/{folder}", f"results/{folder}"))
+    return "\n".join(rows)
+
+
+def blocks(root: Path) -> dict[Path, str]:
+    """README path -> the block it should hold."""
+    out = {root / "README.md": index_block(root)}
+    for summary_path in sorted((root / "results").glob("*/summary.json")):
+        readme = root / "cases" / summary_path.parent.name / "README.md"
+        if readme.is_file():
+            summary = json.loads(summary_path.read_text())
+            out[readme] = case_block(summary, f"../../results/{summary_path.parent.name}")
+    return out
+
+
+def _wrap(body: str) -> str:
+    return f"{START} (generated: do not edit by hand) -->\n{body}\n{END}"
+
+
+def render_blocks(root: Path) -> list[Path]:
+    """Rewrite every README's results block; returns the files changed. A README without markers is left alone."""
+    changed = []
+    for path, body in blocks(root).items():
+        text = path.read_text(encoding="utf-8")
+        if START not in text:
+            continue
+        new = _BLOCK.sub(lambda _m, body=body: _wrap(body), text, count=1)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def stale_blocks(root: Path) -> list[Path]:
+    """READMEs whose results block is missing or differs from what summary.json gives."""
+    stale = []
+    for path, body in blocks(root).items():
+        text = path.read_text(encoding="utf-8")
+        match = _BLOCK.search(text)
+        if not match or match.group(0) != _wrap(body):
+            stale.append(path)
+    return stale
