@@ -26,28 +26,28 @@ lint: setup
 check: lint test
 
 case-topic-modeling: setup
-	$(BIN)/mummybench run topic-modeling --plan full --jobs $(JOBS)
+	$(BIN)/mummybench run topic-modeling --plan full --jobs $(JOBS) --results results
 	$(BIN)/mummybench readme
 
 case-language-id: setup
-	$(BIN)/mummybench run language-id --plan full --jobs $(JOBS)
+	$(BIN)/mummybench run language-id --plan full --jobs $(JOBS) --results results
 	$(BIN)/mummybench readme
 
 case-small-deep-model: setup
-	$(BIN)/mummybench run small-deep-model --plan full --jobs $(JOBS)
+	$(BIN)/mummybench run small-deep-model --plan full --jobs $(JOBS) --results results
 	$(BIN)/mummybench readme
 
 case-vector-search: setup
-	$(BIN)/mummybench run vector-search --plan full --jobs $(JOBS)
+	$(BIN)/mummybench run vector-search --plan full --jobs $(JOBS) --results results
 	$(BIN)/mummybench readme
 
 cases: case-topic-modeling case-language-id case-small-deep-model case-vector-search
 
 report: setup
-	$(BIN)/mummybench report topic-modeling
-	$(BIN)/mummybench report language-id
-	$(BIN)/mummybench report small-deep-model
-	$(BIN)/mummybench report vector-search
+	$(BIN)/mummybench report topic-modeling --results results
+	$(BIN)/mummybench report language-id --results results
+	$(BIN)/mummybench report small-deep-model --results results
+	$(BIN)/mummybench report vector-search --results results
 	$(BIN)/mummybench readme
 
 readme: setup

@@ -28,6 +28,7 @@ from mummybench.search import search
 from mummybench.store import Store
 
 TRUTH = {"below": 3.0, "above": 7.0}
+THRESHOLD = 0.8  # the synthetic claim's (a trial never reads its claim: declarations do not key the store)
 
 
 class MemoryStore(Store):
@@ -52,7 +53,7 @@ class Toy(Synthetic):
         self.realisation, self.crn, self.flat, self.sigma = realisation, crn, flat, sigma
 
     def truth(self, setting: dict) -> float:
-        return self.claim.threshold if self.flat else 1.0 - 0.1 * abs(setting["a"] - 5.0)
+        return THRESHOLD if self.flat else 1.0 - 0.1 * abs(setting["a"] - 5.0)
 
     def trial(self, data: object, setting: dict, seed: int) -> Outcome:
         parts: list[Any] = [self.realisation, seed]

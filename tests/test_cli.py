@@ -82,3 +82,27 @@ def test_run_then_report_from_store(tmp_path):
     assert (out / "trials.jsonl").read_text().count("\n") == lines_before
     for key in ("reproduction", "axes", "map", "robust_share"):
         assert before[key] == after[key]
+
+
+def test_a_bare_run_never_touches_results(tmp_path):
+    """`run` without --results writes to runs/<plan>/<case> under the current folder, with a banner saying the
+    quick plan is not the committed result; results/ is not created or changed."""
+    out = cli("run", "synthetic", "--jobs", "0", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert not (tmp_path / "results").exists()
+    report = (tmp_path / "runs" / "quick" / "synthetic" / "report.md").read_text()
+    assert "Not the committed result" in report and "plan `quick`" in report
+    again = cli("report", "synthetic", cwd=tmp_path)  # finds the newest run by itself
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_second_run_into_the_same_store_is_refused(tmp_path, capsys):
+    """While one run holds a store, another is refused with one line and exit 2; afterwards it may run."""
+    from mummybench.store import exclusive
+
+    store = tmp_path / "synthetic" / "trials.jsonl"
+    with exclusive(store):
+        assert main(["run", "synthetic", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "another run is writing" in err
+    assert main(["run", "synthetic", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 0

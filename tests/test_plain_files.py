@@ -7,9 +7,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_results_are_plain_files():
-    allowed = {".json", ".jsonl", ".md", ".png"}
-    odd = [p for p in (ROOT / "results").rglob("*") if p.is_file() and p.suffix not in allowed]
-    assert not odd, odd
+    """The committed results (what git tracks; a run's lock file is not committed) are plain files."""
+    import subprocess
+
+    allowed = {".json", ".jsonl", ".md", ".png", ".svg"}
+    listed = subprocess.run(["git", "ls-files", "results"], cwd=ROOT, capture_output=True, text=True)
+    files = [ROOT / f for f in listed.stdout.splitlines()] if listed.returncode == 0 else \
+        [p for p in (ROOT / "results").rglob("*") if p.is_file() and not p.name.endswith(".lock")]
+    odd = [p for p in files if p.suffix not in allowed]
+    assert files and not odd, odd
 
 
 def test_no_pickle_loading_in_harness_or_cases():

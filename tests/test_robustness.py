@@ -159,3 +159,43 @@ def test_a_report_rendered_elsewhere_says_so():
     assert {e["trials"] for e in envs} == {1} and any("not recorded" in e["env"] for e in envs)
     assert not same_machine(envs, {"cpu": "Intel Xeon", "isa_mode": "portable"})
     assert same_machine(envs, {"cpu": "AMD EPYC", "isa_mode": "native"})
+
+
+def test_a_breaking_anchor_is_described_by_its_flips(tmp_path):
+    """When the claim breaks at the paper setting, brackets flip to *holds*; the report never says 'no break'
+    where nothing holds, and the examples and README name the values where the verdict flips."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Claim, Plan
+    from mummybench.readme import index_row
+
+    class Never(Synthetic):
+        name = "never"
+        claim = Claim("never", "test", "score", "<", 0.8)  # breaks near a = 5, holds below 3 and above 7
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=5, depth=1, map_resolution=0, random_samples=0,
+                axes=("a", "level"))  # level 1 scores as level 2: the claim never holds below the paper value
+    data, text = _report_for(tmp_path, Never(), plan)
+    a = next(x for x in data["axes"] if x["name"] == "a")
+    assert data["reproduction"]["verdict"] == "breaks"
+    assert a["below"]["flip_at"] == a["below"]["holds_at"] < 3.0
+    assert "never holds at the" in text and "no break at the" not in text
+    row = index_row(data, "cases/never", "results/never")
+    assert f"a 5.0→{a['below']['flip_at']}" in row and "holds at:" in row
+
+
+def test_dropped_random_draws_are_reported(tmp_path):
+    """A plan that asks for random settings the case rejects says so, instead of claiming it asked for none."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Plan, SettingError
+
+    class Picky(Synthetic):
+        name = "picky"
+
+        def check(self, setting):
+            if setting["a"] != 5.0:
+                raise SettingError("only a = 5")
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=2, depth=0, map_resolution=0, random_samples=4, axes=("n",))
+    data, text = _report_for(tmp_path, Picky(), plan)
+    assert data["robust_share"]["requested"] == 4 and data["robust_share"]["dropped"] == 4
+    assert "asked for 4 random settings" in text

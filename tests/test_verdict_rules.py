@@ -64,19 +64,47 @@ class _NaN:
 
 
 def test_nan_or_missing_metric_fails_the_trial_with_its_reason(tmp_path):
-    """Such trials are stored as failed with the reason, listed by the verdict, never counted as seed noise,
-    and a setting where every trial failed gets no more seeds."""
+    """Such trials are stored as they came, failed for the claim with the reason, listed in the report, never
+    counted as seed noise, and a setting where every trial failed gets no more seeds."""
     case = _NaN()
     plan = case.plan("full")
     with Store(tmp_path / "t.jsonl") as store:
         runner = Runner(case, store, plan, InProcessExecutor(case))
         nan, missing, fine = runner.evaluate([{**case.paper, "a": 1.0}, {**case.paper, "a": 2.0}, case.paper], "x")
-        errors = [r["error"] for r in store.records.values() if r["error"]]
+        stored = [r for r in store.records.values() if r["setting"]["a"] in (1.0, 2.0)]
     assert nan.values == [] and len(nan.failed) == plan.seeds_min and nan.verdict == "inconclusive"
     assert "not a finite number" in nan.failed[0]["error"]
     assert "returned no metric 'score'" in missing.failed[0]["error"]
-    assert len(errors) == 2 * plan.seeds_min  # no extra seeds spent on settings that cannot succeed
+    assert len(stored) == 2 * plan.seeds_min  # stored, and no extra seeds spent on settings that cannot succeed
+    assert len(runner.unjudgeable) == 2 * plan.seeds_min
     assert fine.verdict == "holds" and not fine.failed
+
+
+def test_an_also_claims_nan_never_removes_a_seed_from_the_headline(tmp_path):
+    """A NaN in a metric only a further claim needs fails that claim's trial, not the headline's."""
+    from cases.synthetic.case import Synthetic
+
+    class Aux(Synthetic):
+        name = "aux"
+        also = (Claim("aux", "test", "aux", ">=", 0.0),)
+
+        def trial(self, data, setting, seed):
+            out = super().trial(data, setting, seed)
+            return Outcome(metrics={**out.metrics, "aux": float("nan") if seed == 1 else 1.0})
+
+    case = Aux()
+    with Store(tmp_path / "t.jsonl") as store:
+        runner = Runner(case, store, case.plan("quick"), InProcessExecutor(case))
+        ev, = runner.evaluate([case.paper], "x")
+        aux = runner.judge(case.also[0], case.paper, ev.seeds, ev.schedule)
+    assert not ev.failed and len(ev.values) == len(ev.seeds)
+    assert [f["seed"] for f in aux.failed] == [1]
+
+
+def test_a_value_outside_the_claims_bounds_is_a_failed_trial():
+    """An accuracy of 1.5 is a broken trial, not a number to average (it would invert the clipped interval)."""
+    assert "outside its bounds" in ACCURACY.problem({"acc": 1.5})
+    assert ACCURACY.problem({"acc": 1.0}) is None and ACCURACY.problem({"acc": 1.0 + 1e-9}) is None
 
 
 def test_one_nan_seed_is_a_failed_trial_not_a_smaller_sample(tmp_path):

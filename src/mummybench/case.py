@@ -106,15 +106,18 @@ class Case:
         rerun nothing and code reruns the trials. `present.py` (tables and drawings of examples) is left out
         unless asked for."""
         folder = Path(inspect.getfile(cls)).parent
+        # the Case classes of this case's lineage: only their bodies hold declarations
+        lineage = frozenset(c.__name__ for c in cls.__mro__ if issubclass(c, Case) and c is not Case)
         digest = hashlib.sha256()
         for path in sorted(p for p in folder.rglob("*.py") if presentation or p.name != PRESENTATION):
             digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(trial_code(path.read_text(encoding="utf-8")).encode())
+            digest.update(trial_code(path.read_text(encoding="utf-8"), lineage).encode())
         return digest.hexdigest()[:16]
 
 
 # Class attributes a Case declares for the harness and the reader. None can change what `trial` returns for a
-# given (setting, seed): the setting itself is in the store key. Edit them freely; nothing reruns.
+# given (setting, seed): the setting itself is in the store key. Edit them freely in a Case class; nothing reruns.
+# (So `trial` must not read them: a trial that used `self.claim.threshold` would change unseen.)
 DECLARATIONS = frozenset({"title", "claim", "also", "axes", "map_axes", "compare", "libraries", "plans", "tolerance"})
 
 
@@ -125,10 +128,23 @@ def _declares(statement: ast.stmt) -> bool:
         and statement.target.id in DECLARATIONS
 
 
+def _canonical(node: Any) -> str:
+    """The syntax tree as text, the same on every Python version (ast.unparse and ast.dump are not): node names and
+    fields, leaving out load/store contexts, positions, and fields that are empty or absent."""
+    if isinstance(node, ast.AST):
+        fields = [f"{name}={_canonical(value)}" for name, value in ast.iter_fields(node)
+                  if name not in ("ctx", "kind", "type_comment") and value is not None and value != []]
+        return f"{type(node).__name__}({','.join(fields)})"
+    if isinstance(node, list):
+        return "[" + ",".join(_canonical(v) for v in node) + "]"
+    return repr(node)
+
+
 @lru_cache(maxsize=256)
-def trial_code(source: str) -> str:
-    """A module's source without what cannot change a metric: comments, formatting, docstrings, and the
-    DECLARATIONS in class bodies. Source that does not parse is kept whole (it will fail loudly anyway)."""
+def trial_code(source: str, case_classes: frozenset[str] = frozenset()) -> str:
+    """A module's code without what cannot change a metric: comments, formatting, docstrings, and the
+    DECLARATIONS in the bodies of the Case classes named in `case_classes` (other classes keep theirs: a
+    helper's attribute may well change a metric). Source that does not parse is kept whole."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -140,10 +156,10 @@ def trial_code(source: str) -> str:
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and node.name in case_classes:
             body = [s for s in body if not _declares(s)]
         node.body = body or ([ast.Pass()] if not isinstance(node, ast.Module) else [])
-    return ast.unparse(tree)
+    return _canonical(tree)
 
 
 def load_ref(ref: str) -> Case:

@@ -61,6 +61,21 @@ class Claim:
         """Values this close to the threshold count as equal to it."""
         return self.unit / 2
 
+    def problem(self, metrics: Mapping[str, float | None]) -> str | None:
+        """Why a trial's metrics cannot be judged by this claim, or None: a metric it needs is missing, NaN or
+        infinite (stored as null), or its value lies outside the claim's bounds (beyond a tie)."""
+        for name in (m for m in (self.metric, self.baseline) if m):
+            if name not in metrics:
+                returned = ", ".join(sorted(metrics)) or "none"
+                return f"the trial returned no metric '{name}' (the claim needs it; it returned: {returned})"
+            value = metrics[name]
+            if value is None or not math.isfinite(float(value)):
+                return f"metric '{name}' is {'NaN or infinite' if value is None else value} (not a finite number)"
+        x = self.value(metrics)
+        if self.bounds and not self.bounds[0] - self.tie <= x <= self.bounds[1] + self.tie:
+            return f"the claim's value {x:g} lies outside its bounds [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+        return None
+
     def value(self, metrics: Mapping[str, float]) -> float:
         """The per-trial number the verdict is about (a paired difference if comparative)."""
         value = float(metrics[self.metric])

@@ -24,9 +24,10 @@ from .registry import UNAVAILABLE, discover, get_case
 from .runner import Runner, StoreIncomplete
 from .search import resolve_base, search
 from .space import SettingError, parse_assignments
-from .store import Store, library_versions
+from .store import Store, StoreBusy, exclusive, library_versions
 
 EXIT_USAGE = 2
+RUNS = "runs"  # where `run` writes unless told otherwise: never the committed results/
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,10 +88,11 @@ def cmd_trial(args: argparse.Namespace) -> int:
     print(f"threads: {executor.threads}" + (" (the case's fixed count, as in `run`)" if args.threads is None else
                                             f" (asked with --threads; `run` uses {case.threads})")
           + f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})")
-    if result["error"]:
+    problem = result["error"] or case.claim.problem(result["metrics"])
+    if problem:
         for key, value in sorted(result["metrics"].items()):
             print(f"{key:>20s} = {value:.4g}")
-        print("trial failed: " + result["error"], file=sys.stderr)
+        print(problem.rstrip() if result["error"] else "trial failed: " + problem, file=sys.stderr)
         return 1
     for key, value in sorted(result["metrics"].items()):
         print(f"{key:>20s} = {value:.4g}")
@@ -138,9 +140,9 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
     # compute behind the figures, summed from the stored trials, so a cached rerun still reports it
     prov["compute_s"] = sum(float(r.get("wall_s") or 0.0) for r in runner.used.values())
     prov["trial_environments"] = provenance.trial_environments(runner.used.values())
+    prov.update(provenance.trial_span(runner.used.values()))
     prov["rendered_on_another_machine"] = not provenance.same_machine(prov["trial_environments"], prov["runtime"])
-    if executor is not None:
-        prov.update(wall_s=time.monotonic() - start, trials_run=runner.ran, trials_cached=len(runner.used) - runner.ran)
+    prov.update(wall_s=time.monotonic() - start, trials_run=runner.ran, trials_cached=len(runner.used) - runner.ran)
     return report.write(result, out, prov)
 
 
@@ -150,12 +152,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     resolve_base(case, plan)  # bad plans fail before the store is touched
     if args.jobs < 0 or args.jobs > 512:
         raise SettingError(f"--jobs must be between 0 (in-process) and 512; got {args.jobs}")
-    out = results_dir(Path(args.results), case)
+    root = Path(args.results) if args.results else Path(RUNS) / plan.name
+    out = results_dir(root, case)
+    if not args.results and not args.quiet:
+        print(f"writing to {out} (the committed results/ are untouched; `--results results` writes there)",
+              file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
-    executor = _executor(case, args, plan)
+    executor = _executor(case, args, plan)  # a bad --address fails here, before anything is written
     meta = {"command": "mummybench " + shlex.join(args.argv)}
     try:
-        with Store(out / "trials.jsonl") as store:
+        with exclusive(out / "trials.jsonl"), Store(out / "trials.jsonl") as store:  # one run per store at a time
             data = _render(case, plan, store, out, executor, progress, meta, retry_failed=args.retry_failed)
     except KeyboardInterrupt:
         print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
@@ -174,9 +180,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _latest_run(case: Case) -> Path:
+    """The newest runs/<plan>/<case> folder with a run.json: where `report` looks when not told."""
+    found = sorted(Path(RUNS).glob(f"*/{case.name.replace('-', '_')}/run.json"), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise SettingError(f"no run of {case.name} under {RUNS}/: pass --results DIR (the committed results: "
+                           "--results results)")
+    return found[-1].parent
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     case = get_case(args.case)
-    out = results_dir(Path(args.results), case)
+    out = results_dir(Path(args.results), case) if args.results else _latest_run(case)
     run_file = out / "run.json"
     try:
         meta: dict[str, Any] = json.loads(run_file.read_text()) if run_file.is_file() else {}
@@ -197,6 +212,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise SettingError(f"no store at {out / 'trials.jsonl'}: run `mummybench run {case.name}` first")
     meta.pop("plan", None)
     meta.pop("stale", None)
+    meta = {"command": "mummybench " + shlex.join(args.argv), "wall_s": None, "trials_run": 0,
+            "last_run": {k: meta.get(k) for k in ("command", "wall_s", "trials_run", "trials_cached")}}
     with Store(out / "trials.jsonl") as store:
         try:
             data = _render(case, plan, store, out, None, Progress(enabled=False), meta)
@@ -345,7 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case")
     p.add_argument("--plan", default="quick", help="quick, full, or a JSON plan file")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
-    p.add_argument("--results", default="results")
+    p.add_argument("--results", default=None,
+                   help="root folder of the store and report (default: runs/<plan>; the committed results: results)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--retry-failed", action="store_true",
                    help="run again the stored trials that failed (timeouts, dead workers), instead of reusing them")
@@ -356,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="re-render the report from the store without running trials")
     p.add_argument("case")
     p.add_argument("--plan", default=None)
-    p.add_argument("--results", default="results")
+    p.add_argument("--results", default=None, help="root folder (default: the newest runs/<plan> with this case)")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("verify", help="rerun stored trials and compare their metrics with the store")
     p.add_argument("case")
@@ -382,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         args.argv = argv
         return args.func(args)
-    except SettingError as err:
+    except (SettingError, StoreBusy) as err:
         print(f"mummybench: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `mummybench show CASE | head`: the reader left; stop quietly

@@ -8,7 +8,6 @@ past its timeout, or whose worker dies, is returned as failed and the worker rep
 
 from __future__ import annotations
 
-import math
 import multiprocessing as mp
 import os
 import resource
@@ -55,26 +54,15 @@ def pin_threads(threads: int) -> None:
         sys.modules["torch"].set_num_threads(threads)
 
 
-def claim_problem(case: Case, metrics: dict[str, float]) -> str | None:
-    """Why a trial's metrics cannot be judged: a metric a claim needs is missing, NaN or infinite."""
-    needed = dict.fromkeys(m for c in (case.claim, *case.also) for m in (c.metric, c.baseline) if m)
-    for name in needed:
-        if name not in metrics:
-            returned = ", ".join(sorted(metrics)) or "none"
-            return f"the trial returned no metric '{name}' (the claim needs it; it returned: {returned})"
-        if not math.isfinite(metrics[name]):
-            return f"metric '{name}' is {metrics[name]} (not a finite number)"
-    return None
-
-
 def run_trial(case: Case, data: Any, task: Task) -> dict[str, Any]:
-    """Call the case's trial and package its outcome, or why it failed, as a result. A trial fails when it
-    raises, and when a metric a claim needs is missing or not finite (never counted as seed noise)."""
+    """Call the case's trial and package its outcome, or its traceback, as a result. Whether the metrics can
+    be judged (a claim's metric missing, NaN or infinite) is decided per claim when judging (`Claim.problem`),
+    so the stored record does not depend on the claims, which do not key the store."""
     start = time.perf_counter()
     try:
         outcome = case.trial(data, dict(task.setting), task.seed)
         metrics = {str(k): float(v) for k, v in outcome.metrics.items()}
-        result = {"metrics": metrics, "examples": outcome.examples, "error": claim_problem(case, metrics)}
+        result = {"metrics": metrics, "examples": outcome.examples, "error": None}
     except Exception:  # noqa: BLE001 - any failure of the trial is data, not a crash
         result = failure(traceback.format_exc(limit=8))
     result["wall_s"] = time.perf_counter() - start

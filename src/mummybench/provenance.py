@@ -6,7 +6,9 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,19 @@ def trial_environments(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]
         entry["trials"] += 1
         entry["last"] = max(entry["last"], float(record.get("finished_at") or 0.0))
     return sorted(seen.values(), key=lambda e: -e["trials"])
+
+
+def _utc(t: float) -> str:
+    return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def trial_span(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """When the trials behind a report finished (first, last), how many there are, and when this is rendered."""
+    times = [float(r["finished_at"]) for r in records if r.get("finished_at")]
+    out: dict[str, Any] = {"rendered_at": _utc(time.time()), "trials_used": len(times)}
+    if times:
+        out["trials_span"] = [_utc(min(times)), _utc(max(times))]
+    return out
 
 
 def same_machine(envs: list[dict[str, Any]], here: dict[str, Any]) -> bool:

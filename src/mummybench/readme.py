@@ -45,7 +45,8 @@ def _side(axis: dict[str, Any], name: str) -> str:
         return "no clear break; inconclusive at " + ", ".join(map(str, axis.get(f"{name}_inconclusive") or []))
     tried = axis.get(f"{name}_tried")
     if status == "robust":
-        return f"no break at the {len(tried or [])} value(s) tried" if tried else "— (end of range)"
+        what = "no break" if axis.get("anchor_verdict", "holds") == "holds" else "never holds"
+        return f"{what} at the {len(tried or [])} value(s) tried" if tried else "— (end of range)"
     return status or "—"
 
 
@@ -85,20 +86,24 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
     return "\n".join(rows)
 
 
-def _nearest(summary: dict[str, Any]) -> str:
-    """Every bracket's breaking value, as 'axis anchor→value'."""
+def _flips(summary: dict[str, Any]) -> str:
+    """Every bracket's flipping value, as 'axis anchor→value', and the categories whose verdict is the opposite
+    of the anchor's."""
+    anchor = summary["reproduction"]["verdict"]
+    if anchor not in ("holds", "breaks"):
+        return "— (inconclusive at the anchor: nothing to flip)"
+    opposite = "breaks" if anchor == "holds" else "holds"
     out = []
     for axis in summary["axes"]:
         for name in ("below", "above"):
             b = axis.get(name)
             if b:
-                out.append(f"{axis['name']} {axis['paper']}→{b['breaks_at']}")
+                out.append(f"{axis['name']} {axis['paper']}→{b.get('flip_at', b['breaks_at'])}")
         if axis.get("categories"):
-            anchor = "holds" if summary["reproduction"]["verdict"] == "breaks" else "breaks"
-            flipped = [k for k, v in axis["categories"].items() if v == anchor]
-            if flipped and summary["reproduction"]["verdict"] in ("holds", "breaks"):
+            flipped = [k for k, v in axis["categories"].items() if v == opposite]
+            if flipped:
                 out.append(f"{axis['name']}={', '.join(flipped)}")
-    return "; ".join(out) or "none found"
+    return f"{opposite} at: " + ("; ".join(out) if out else "none found")
 
 
 def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
@@ -109,12 +114,12 @@ def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
     also = "".join(f"; also `{a['label']}`: **{a['reproduction']['verdict']}** ({_num(a['reproduction']['mean'])})"
                    for a in summary.get("also") or [])
     return (f"| [{name}]({case_dir}/README.md) | {summary['claim']['text']} | **{rep['verdict']}**: {_ci(rep)}, "
-            f"{rep['n_seeds']} seeds{also} | {_nearest(summary)} | {share} | [report]({results_dir}/report.md) |")
+            f"{rep['n_seeds']} seeds{also} | {_flips(summary)} | {share} | [report]({results_dir}/report.md) |")
 
 
 def index_block(root: Path) -> str:
     rows = ["Generated from each `results/<case>/summary.json` by `make readme`.", "",
-            "| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | breaks at (anchor→value) | "
+            "| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | verdict flips (anchor→value) | "
             "share of plausible space where it holds | report |", "|---|---|---|---|---|---|"]
     for summary_path in sorted((root / "results").glob("*/summary.json")):
         summary = json.loads(summary_path.read_text())

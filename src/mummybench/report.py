@@ -61,8 +61,9 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
              "ci": [v.reproduction.low, v.reproduction.high], "n_seeds": len(v.reproduction.values),
              "axes": [_axis_entry(r, v.base, v.anchor) for r in v.axes]} for v in variants]}
     rnd = result.random
-    failed = [f for r in result.runner.used.values() if r.get("error")
-              for f in [{"setting": r["setting"], "seed": r["seed"], "error": r["error"]}]]
+    runner = result.runner
+    failed = [{"setting": r["setting"], "seed": r["seed"], "error": r.get("error") or runner.unjudgeable[key]}
+              for key, r in runner.used.items() if r.get("error") or key in runner.unjudgeable]
     return _clean({
         "summary_version": SUMMARY_VERSION,
         "case": case.name,
@@ -74,11 +75,31 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "map": result.map,
         "compare": compare,
         "also": also_judged(result),
-        "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "holds", "breaks", "inconclusive")},
+        "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "requested", "dropped", "holds", "breaks",
+                                             "inconclusive")},
         "statistics": statistics_block(result),
         "failed": failed,
         "provenance": provenance,
     })
+
+
+def plan_banner(result: SearchResult) -> list[str]:
+    """A visible warning on any report that does not come from the case's full plan: what it is not, and what
+    its plan changed."""
+    plan, full = result.plan, result.case.plans.get("full")
+    if full is not None and plan.as_dict() == full.as_dict():
+        return []
+    changed = []
+    if plan.base:
+        changed.append("it changes the setting (" + ", ".join(f"`{k}={v}`" for k, v in plan.base.items()) + ")")
+    if full is not None:
+        mine, theirs = plan.as_dict(), full.as_dict()
+        diffs = [f"{k} {mine[k]} (full: {theirs[k]})" for k in mine if k not in ("name", "base") and mine[k] != theirs[k]]
+        if diffs:
+            changed.append("its budget differs from the full plan's: " + "; ".join(diffs))
+    return [f"> **Not the committed result.** This report comes from the plan `{plan.name}`, not the case's full "
+            f"plan{': ' + '; '.join(changed) if changed else ''}. Treat it as a smoke test; quote the committed "
+            f"results (`make case-{result.case.name}`) instead.", ""]
 
 
 def statistics_block(result: SearchResult) -> dict[str, Any]:
@@ -164,7 +185,8 @@ def _also_lines(data: dict[str, Any]) -> list[str]:
 def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, Any]:
     """One swept axis for summary.json: its points, and the bracket on each side of the paper value."""
     paper = base[r.axis.name]
-    entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "kind": "category" if r.axis.categorical else
+    entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "anchor_verdict": anchor,
+                             "kind": "category" if r.axis.categorical else
                                  ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
                                  "below": None, "above": None,
                                  "points": [{"value": v, **r.points[v].as_dict()} for v in r.axis.order(r.points)]}
@@ -180,13 +202,14 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
 
 
 def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
-    """(label, setting) of the breaking side of every bracket, nearest first."""
+    """(label, axis, setting) of the first value past every bracket where the verdict flips (where it breaks
+    when the paper setting holds, where it holds when the paper setting breaks)."""
     out = []
     for r in result.axes:
         for name, side in r.sides.items():
             bracket = side.bracket(result.anchor, r.points)
             if bracket:
-                value = bracket["breaks_at"]
+                value = bracket["flip_at"]
                 setting = {**result.base, r.axis.name: value}
                 out.append((f"{r.axis.name}={value} ({name} the paper value)", r.axis.name, setting))
     return out
@@ -295,20 +318,21 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
                          + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else "")
                          + (" (not bisected: plan depth 0)" if status.startswith("grid only") else "")
                          + (f"; **a dip**: the paper's verdict returns at {', '.join(map(str, back))}" if back else ""))
-            d = _gap(r, entry["paper"], b["breaks_at"])
+            d = _gap(r, entry["paper"], b["flip_at"])
             if nearest is None or d < nearest[0]:
-                nearest = (d, b["breaks_at"])
+                nearest = (d, b["flip_at"])
         elif status == "inconclusive":
             cells.append("no clear break; inconclusive at " + ", ".join(map(str, entry.get(f"{name}_inconclusive", []))))
         elif status == "robust":
-            cells.append(_no_break(r, entry.get(f"{name}_tried") or []))
+            cells.append(_no_break(r, entry.get(f"{name}_tried") or [], entry.get("anchor_verdict", "holds")))
         else:
             cells.append(status)
     return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
 
 
-def _no_break(r: AxisResult, tried: list[Any]) -> str:
-    """'No break' with what it rests on: how many grid values, over what range, at what spacing."""
+def _no_break(r: AxisResult, tried: list[Any], anchor: str = "holds") -> str:
+    """'No flip' with what it rests on: how many grid values, over what range, at what spacing. With a breaking
+    anchor it says the claim never holds there, not that nothing breaks."""
     if not tried:
         return "— (the paper value is the end of the range)"
     values = sorted(tried, key=r.axis.position)
@@ -321,8 +345,9 @@ def _no_break(r: AxisResult, tried: list[Any]) -> str:
         step = f"spaced ×{(values[-1] / values[0]) ** (1 / (len(values) - 1)):.3g}"
     else:
         step = f"spaced {(values[-1] - values[0]) / (len(values) - 1):.3g}"
-    return (f"no break at the {len(values)} grid value(s) tried ({span}, {step}); a dip narrower than the spacing "
-            "would not be seen")
+    what = "no break" if anchor == "holds" else "never holds"
+    return (f"{what} at the {len(values)} grid value(s) tried ({span}, {step}); a {'dip' if anchor == 'holds' else 'peak'} "
+            "narrower than the spacing would not be seen")
 
 
 def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
@@ -354,6 +379,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += [f"> **STALE REPORT.** These trials ran with older case code or library versions "
                   f"({prov['stale']['why']}). The numbers below may not hold for the code as it is now: rerun "
                   f"`mummybench run {case.name}` before quoting them.", ""]
+    lines += plan_banner(result)
     lines += [f"**Claim on trial:** {claim.text}", ""]
     if claim.quote:
         lines += [f"> {claim.quote}", ">", f"> — {claim.source}", ""]
@@ -361,7 +387,9 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += [f"Source: {claim.source}", ""]
     st = data["statistics"]
     lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds. {method_sentence(st)}", "",
-              "## Reproduction at the paper setting", "",
+              "## Reproduction at the paper setting" if not result.plan.base else
+              "## At the plan's base setting (not the paper's: "
+              + ", ".join(f"{k}={v}" for k, v in result.plan.base.items()) + ")", "",
               f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
               f"(seed-only spread: {spread}).", "",
               "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), ""]
@@ -401,8 +429,14 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
                   f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
                   f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]; "
                   "inconclusive settings count as not holding).", ""]
+    elif rs.get("requested"):
+        lines += [f"The plan asked for {rs['requested']} random settings, but every draw was one the case cannot run "
+                  "(its `check` rejected 100 tries each), so no share is estimated.", ""]
     else:
         lines += ["This plan draws no random settings (`random_samples` is 0), so it estimates no share.", ""]
+    if rs["samples"] and rs.get("dropped"):
+        lines += [f"{rs['dropped']} of the {rs['requested']} requested draws were dropped: the case's `check` rejected "
+                  "100 tries each.", ""]
     lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value"
               + (f", and at each `{result.compare[0]}` compared." if result.compare else "."), ""]
     for label, _setting, record, png in shown:
@@ -419,16 +453,27 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
             changed = {k: v for k, v in f["setting"].items() if result.base.get(k) != v}
             lines.append(f"| {changed or 'paper'} | {f['seed']} | {last} |")
         lines.append("")
-    lines += ["## Provenance", "", f"- command: `{prov.get('command', '')}`", f"- plan: `{json.dumps(prov.get('plan'))}`",
-              f"- git commit: {prov.get('git_commit')} (dirty: {prov.get('git_dirty')})",
-              f"- python {prov.get('python')} on {prov.get('platform')}; CPU: {prov.get('cpu')} ({prov.get('cores')} cores)",
-              "- versions: " + ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items()),
-              f"- wall time of the run: {_num(prov.get('wall_s'))} s; trials run: {prov.get('trials_run')}, "
-              f"from store: {prov.get('trials_cached')}, trial compute: {_num(prov.get('compute_s'))} s"]
+    lines += ["## Provenance", "", "### The trials", ""]
+    span = prov.get("trials_span")
+    if span:
+        lines.append(f"- {prov.get('trials_used')} trials behind this report, finished between {span[0]} and {span[1]} "
+                     f"(UTC); trial compute: {_num(prov.get('compute_s'))} s")
     for env in prov.get("trial_environments") or []:
         e = env["env"]
         where = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in e.items())
         lines.append(f"- {env['trials']} trial(s) ran on: {where}")
+    last = prov.get("last_run") or {}
+    if last.get("command"):
+        lines.append(f"- the last run: `{last['command']}` ({_num(last.get('wall_s'))} s wall, "
+                     f"{last.get('trials_run')} trials run, {last.get('trials_cached')} from the store)")
+    lines += ["- library versions (the store key): " + ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items()),
+              f"- plan: `{json.dumps(prov.get('plan'))}`",
+              "", "### This rendering", "",
+              f"- command: `{prov.get('command', '')}`; rendered {prov.get('rendered_at', 'n/a')} (UTC)",
+              f"- git commit: {prov.get('git_commit')} (dirty: {prov.get('git_dirty')})",
+              f"- python {prov.get('python')} on {prov.get('platform')}; CPU: {prov.get('cpu')} ({prov.get('cores')} cores)",
+              f"- wall time of this command: {_num(prov.get('wall_s'))} s; trials it ran: {prov.get('trials_run')}, "
+              f"taken from the store: {prov.get('trials_cached')}"]
     if prov.get("rendered_on_another_machine"):
         rt = prov.get("runtime") or {}
         lines.append(f"- **This report was rendered on another machine** ({rt.get('cpu')}, instruction set "

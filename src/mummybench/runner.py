@@ -5,7 +5,6 @@ per-look level that keeps the stated error rate over the plan's looks (see `stat
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,6 +69,7 @@ class Runner:
         self.used: dict[str, dict[str, Any]] = {}  # every record this search relied on
         self.compute_s = 0.0
         self.retry_failed = retry_failed  # stored failures count as missing (once per run)
+        self.unjudgeable: dict[str, str] = {}  # trial key -> why the headline claim cannot judge it
         self._retried: set[str] = set()
 
     def key(self, setting: Setting, seed: int) -> str:
@@ -144,16 +144,13 @@ class Runner:
             if record.get("error"):
                 ev.failed.append({"seed": seed, "error": record["error"], "setting": setting})
                 continue
-            try:
-                value = claim.value(record["metrics"])
-            except (KeyError, TypeError, ValueError):
-                value = math.nan
-            if not math.isfinite(value):  # records stored before trials were checked for this
-                names = [m for m in (claim.metric, claim.baseline) if m]
-                ev.failed.append({"seed": seed, "setting": setting,
-                                  "error": f"metric {' or '.join(repr(m) for m in names)} missing or not finite"})
+            problem = claim.problem(record["metrics"])
+            if problem:  # a failed trial for this claim, with its reason: never averaged, never seed noise
+                ev.failed.append({"seed": seed, "setting": setting, "error": problem})
+                if claim is self.case.claim:
+                    self.unjudgeable[record["key"]] = problem
                 continue
-            ev.values.append(value)
+            ev.values.append(claim.value(record["metrics"]))
         ev.mean, ev.low, ev.high = mean_interval(ev.values, level, claim.bounds, claim.sd_floor)
         ev.verdict = claim.verdict(ev.low, ev.high)
         return ev

@@ -37,7 +37,7 @@ class Side:
         h, b = evals[holds], evals[breaks]
         return {"holds_at": holds, "breaks_at": breaks, "holds_mean": h.mean, "holds_ci": [h.low, h.high],
                 "breaks_mean": b.mean, "breaks_ci": [b.low, b.high], "inconclusive_between": list(self.grey),
-                "paper_verdict_returns_at": list(self.recovers)}
+                "paper_verdict_returns_at": list(self.recovers), "flip_at": self.flip}
 
     def midpoints(self, axis: Axis) -> list[Any]:
         """Bisect the gaps next to each decided end; the grey zone between them stays."""
@@ -236,6 +236,7 @@ def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, 
     evals = runner.evaluate(settings, "random") if settings else []
     holds = sum(ev.verdict == "holds" for ev in evals)
     share, low, high = wilson_interval(holds, len(evals))
-    return {"estimate": share, "ci": [low, high], "samples": len(evals), "holds": holds,
+    return {"estimate": share, "ci": [low, high], "samples": len(evals), "requested": plan.random_samples,
+            "dropped": plan.random_samples - len(settings), "holds": holds,
             "breaks": sum(ev.verdict == "breaks" for ev in evals),
             "inconclusive": sum(ev.verdict == "inconclusive" for ev in evals), "evaluations": evals}

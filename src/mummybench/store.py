@@ -7,11 +7,13 @@ leaves at worst a partial last line, which `open` cuts off before appending agai
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,33 @@ def _clean(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     return value
+
+
+class StoreBusy(RuntimeError):
+    """Another process is writing to this store."""
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold `<store>.lock` for the whole run: a second run into the same store is refused at once (the lock
+    goes with the process, so a killed run never leaves it held)."""
+    lock = Path(str(path) + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreBusy(f"another run is writing to {path} ({holder}); wait for it, or pass another --results") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class Store:
