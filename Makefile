@@ -14,7 +14,7 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,small-deep-model,vector-search,dask,dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[topic-modeling,language-id,small-deep-model,vector-search,dask,export,dev]"
 	@touch $@
 
 test: setup

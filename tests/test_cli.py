@@ -17,7 +17,34 @@ def test_list_names_cases_and_claims(capsys):
     """`list` shows every case with its claim."""
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "topic-modeling" in out and "synthetic" in out
+    assert "topic-modeling" in out and "synthetic" not in out  # the tests' toy is hidden
+    assert main(["list", "--all"]) == 0
+    assert "synthetic" in capsys.readouterr().out
+
+
+def test_show_lists_every_accepted_value(capsys):
+    """`show` names every choice of a choice axis and the bounds of every numeric domain."""
+    assert main(["show", "topic-modeling"]) == 0
+    out = capsys.readouterr().out
+    assert "symmetric, asymmetric, auto, 0.01, 0.1, 1.0, 10.0" in out and "integer in [2, 2000]" in out
+
+
+def test_version_and_help(capsys):
+    """--version prints the version; --help ends with examples."""
+    import pytest as _pytest
+
+    for flag, fragment in (("--version", "mummybench 0."), ("--help", "examples:")):
+        with _pytest.raises(SystemExit) as stop:
+            main([flag])
+        assert stop.value.code == 0 and fragment in capsys.readouterr().out
+
+
+def test_trial_json_is_machine_readable(capsys):
+    """`trial --json` prints one JSON object with the setting, metrics, claim verdict, examples and runtime."""
+    assert main(["trial", "synthetic", "--seed", "1", "--set", "a=2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["setting"]["a"] == 2.0 and "score" in data["metrics"] and data["claim"]["satisfied"] is False
+    assert data["threads"] == 1 and "isa_mode" in data["runtime"] and "examples" in data
 
 
 def test_show_prints_axes_with_paper_values(capsys):
@@ -106,3 +133,61 @@ def test_a_second_run_into_the_same_store_is_refused(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "another run is writing" in err
     assert main(["run", "synthetic", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 0
+
+
+def test_plan_files_extend_a_named_plan_and_accept_toml_and_overrides(tmp_path):
+    """A plan file starts from the case's quick plan unless it extends another; TOML works like JSON; --plan-set
+    overrides single fields; a bad extends or override is exit 2."""
+    from cases.synthetic.case import Synthetic
+    from mummybench.cli import resolve_plan
+
+    case = Synthetic()
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps({"axes": ["a"], "seeds_min": 4}))
+    plan = resolve_plan(case, str(short))
+    quick = case.plan("quick")
+    assert plan.seeds_min == 4 and plan.axes == ("a",) and plan.random_samples == quick.random_samples
+    toml = tmp_path / "wide.toml"
+    toml.write_text('extends = "full"\naxes = ["n"]\n[base]\na = 4.0\n')
+    plan = resolve_plan(case, str(toml), ["seeds_max=12", 'map_axes=["a", "level"]'])
+    full = case.plan("full")
+    assert (plan.grid_points, plan.seeds_max, plan.base, plan.map_axes) == (full.grid_points, 12, {"a": 4.0}, ("a", "level"))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"extends": "huge"}))
+    for args in (["--plan", str(bad)], ["--plan-set", "seeds_max"], ["--plan-set", "colour=red"]):
+        assert main(["run", "synthetic", *args, "--results", str(tmp_path / "r")]) == 2
+    assert not (tmp_path / "r").exists()
+
+
+def test_export_writes_one_row_per_trial(tmp_path):
+    """`export` writes every stored trial as a CSV or Parquet row with setting, seed, metric and provenance columns;
+    `trials_dataframe` gives the same table in one call; an existing file is not overwritten without --force."""
+    pd = pytest.importorskip("pandas")
+    from mummybench import trials_dataframe
+
+    assert main(["run", "synthetic", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 0
+    frame = trials_dataframe("synthetic", tmp_path)
+    stored = (tmp_path / "synthetic" / "trials.jsonl").read_text().count("\n")
+    assert len(frame) == stored
+    assert {"setting_a", "seed", "metric_score", "error", "threads", "isa_mode", "version_numpy"} <= set(frame.columns)
+    out = tmp_path / "t.csv"
+    assert main(["export", "synthetic", "--results", str(tmp_path), "--output", str(out)]) == 0
+    assert len(pd.read_csv(out)) == stored
+    assert main(["export", "synthetic", "--results", str(tmp_path), "--output", str(out)]) == 2
+    pytest.importorskip("pyarrow")
+    parquet = tmp_path / "t.parquet"
+    assert main(["export", "synthetic", "--format", "parquet", "--results", str(tmp_path), "--output", str(parquet)]) == 0
+    assert pd.read_parquet(parquet)["metric_score"].tolist() == frame["metric_score"].tolist()
+
+
+def test_compare_lists_what_differs_between_two_runs(tmp_path, capsys):
+    """Two runs of different budgets: `compare` prints one line per differing verdict or bracket; identical runs
+    print none; --fail makes a difference exit 1."""
+    for name, extra in (("a", []), ("b", ["--plan-set", "depth=1"])):
+        assert main(["run", "synthetic", "--jobs", "0", "--quiet", "--results", str(tmp_path / name), *extra]) == 0
+    a, b = (str(tmp_path / n / "synthetic") for n in "ab")
+    capsys.readouterr()
+    assert main(["compare", a, a]) == 0 and "0 difference(s)" in capsys.readouterr().out
+    assert main(["compare", a, b, "--fail"]) == 1
+    out = capsys.readouterr().out
+    assert "a below:" in out and "difference(s)" in out

@@ -23,6 +23,7 @@ class Synthetic(Case):
     claim = Claim(text="the score stays at or above 0.8", source="mummybench's own toy case (no paper)",
                   metric="score", op=">=", threshold=0.8)
     tolerance = {"score": 0.0}  # `verify` must find the stored score bit for bit
+    listed = False  # the tests' toy: `mummybench list --all` shows it
     axes = (
         Axis("a", Float(0.0, 10.0), paper=5.0, plausible=(0.0, 10.0), why="linear penalty, breaks at 3 and 7"),
         Axis("n", Int(1, 1000, log=True), paper=100, plausible=(1, 1000), why="log penalty, breaks below 10"),

@@ -49,6 +49,7 @@ class Case:
     # threads every trial runs with (BLAS, OpenMP, torch), whatever the executor or core count: a trial's
     # metrics may depend on it, so it is fixed, recorded, and part of the case's code
     threads: ClassVar[int] = 1
+    listed: ClassVar[bool] = True  # False: a toy for tests and teaching, left out of `mummybench list`
 
     def prepare(self) -> Any:
         """Load or build what every trial shares; called once per process."""

@@ -15,18 +15,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import provenance, report
+from . import __version__, provenance, report
 from .case import Case
 from .execute import InProcessExecutor, PoolExecutor, Task
-from .plan import Plan, load_plan_file
+from .plan import Plan, load_plan_file, override
 from .progress import Progress
 from .registry import UNAVAILABLE, discover, get_case
 from .runner import Runner, StoreIncomplete
 from .search import resolve_base, search
 from .space import SettingError, parse_assignments
-from .store import Store, StoreBusy, exclusive, library_versions
+from .store import Store, StoreBusy, _clean, exclusive, library_versions
 
 EXIT_USAGE = 2
+EXAMPLES = """examples:
+  mummybench list
+  mummybench show topic-modeling
+  mummybench trial topic-modeling --seed 3 --set passes=1 --set doc_length=20
+  mummybench run topic-modeling --plan quick --jobs 2          # writes runs/quick/topic_modeling/
+  mummybench report topic-modeling
+  mummybench verify topic-modeling --sample 5 --results results
+bad input exits 2 with one line on stderr; `mummybench COMMAND --help` explains each option."""
 RUNS = "runs"  # where `run` writes unless told otherwise: never the committed results/
 
 
@@ -39,18 +47,22 @@ def results_dir(root: Path, case: Case) -> Path:
     return root / case.name.replace("-", "_")
 
 
-def resolve_plan(case: Case, text: str) -> Plan:
+def resolve_plan(case: Case, text: str, overrides: Sequence[str] = ()) -> Plan:
+    """A named plan of the case, or a JSON/TOML plan file extending one, with command-line overrides."""
     path = Path(text)
-    if text.endswith(".json") or path.is_file():
+    if text.endswith((".json", ".toml")) or path.is_file():
         if not path.is_file():
             raise SettingError(f"plan file {text} does not exist")
-        return load_plan_file(path)
-    return case.plan(text)
+        plan = load_plan_file(path, case.plans)
+    else:
+        plan = case.plan(text)
+    return override(plan, list(overrides), case.plans)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     for name, cls in sorted(discover().items()):
-        print(f"{name:22s} {cls.claim.text}")
+        if cls.listed or args.all:
+            print(f"{name:22s} {cls.claim.text}" + ("" if cls.listed else " [toy case for tests and teaching]"))
     for folder, why in sorted(UNAVAILABLE.items()):
         print(f"{folder.replace('_', '-'):22s} UNAVAILABLE: {why}")
     return 0
@@ -62,10 +74,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{case.name}: {case.title}\n\nClaim: {c.text}\nTested as: {c.label}\nSource: {c.source}")
     if c.quote:
         print(f'Quote: "{c.quote}"')
-    print("\nAxes (paper value, plausible range, domain):")
+    print("\nAxes (paper value; plausible range; every value accepted):")
     for a in case.axes:
-        print(f"  {a.name:16s} paper={a.paper!s:12s} plausible={list(a.plausible)!s:24s} {type(a.domain).__name__}"
-              f"{' log' if a.log else ''}{' ordered' if getattr(a.domain, 'ordered', False) else ''}")
+        print(f"  {a.name:16s} paper={a.paper!s:12s} plausible={list(a.plausible)!s:24s} accepts: {a.describe_domain()}")
         if a.why:
             print(f"  {'':16s} {a.why}")
     print(f"\nPlans: {', '.join(case.plans)}" + (f"; map: {' x '.join(case.map_axes)}" if case.map_axes else ""))
@@ -84,11 +95,20 @@ def cmd_trial(args: argparse.Namespace) -> int:
     executor = InProcessExecutor(case, timeout_s=args.timeout, threads=args.threads)
     (_, result), = executor.map([Task("cli", setting, args.seed)])
     rt = result.get("runtime") or {}
+    problem = result["error"] or case.claim.problem(result["metrics"])
+    if args.json:
+        value = None if problem else case.claim.value(result["metrics"])
+        print(json.dumps(_clean({
+            "case": case.name, "setting": setting, "seed": args.seed, "threads": executor.threads, "runtime": rt,
+            "metrics": result["metrics"], "examples": result["examples"], "error": problem,
+            "claim": {"label": case.claim.label, "value": value,
+                      "satisfied": None if value is None else case.claim.satisfied(value)},
+            "wall_s": result["wall_s"]}), indent=1, default=str))
+        return 1 if problem else 0
     print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
     print(f"threads: {executor.threads}" + (" (the case's fixed count, as in `run`)" if args.threads is None else
                                             f" (asked with --threads; `run` uses {case.threads})")
           + f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})")
-    problem = result["error"] or case.claim.problem(result["metrics"])
     if problem:
         for key, value in sorted(result["metrics"].items()):
             print(f"{key:>20s} = {value:.4g}")
@@ -148,7 +168,7 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
 
 def cmd_run(args: argparse.Namespace) -> int:
     case = get_case(args.case)
-    plan = resolve_plan(case, args.plan)
+    plan = resolve_plan(case, args.plan, args.plan_set)
     resolve_base(case, plan)  # bad plans fail before the store is touched
     if args.jobs < 0 or args.jobs > 512:
         raise SettingError(f"--jobs must be between 0 (in-process) and 512; got {args.jobs}")
@@ -329,6 +349,46 @@ def verify_level(case: Case, stored: dict[str, Any], result: dict[str, Any], dri
     return ("within tolerance" if within else "same verdict"), []
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every stored trial of a case as one table row (CSV or Parquet)."""
+    case = get_case(args.case)
+    root = Path(args.results)
+    path = results_dir(root, case) / "trials.jsonl"
+    if not path.is_file():
+        raise SettingError(f"no store at {path}: run `mummybench run {case.name}` first, or pass --results")
+    output = Path(args.output or f"{case.name.replace('-', '_')}_trials.{args.format}")
+    if output.exists() and not args.force:
+        raise SettingError(f"{output} exists: pass --force to overwrite it, or --output another file")
+    try:
+        from .export import trials_dataframe
+
+        frame = trials_dataframe(case.name, root)
+        if args.format == "csv":
+            frame.to_csv(output, index=False)
+        else:
+            frame.to_parquet(output, index=False)
+    except ImportError as err:
+        raise SettingError(f"export needs pandas (and pyarrow for parquet): pip install 'mummybench[export]' ({err})") \
+            from None
+    print(f"wrote {len(frame)} trials x {len(frame.columns)} columns to {output}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print the verdicts and brackets that differ between two runs (folders or summary.json files)."""
+    from .compare import differences, load_summary
+
+    try:
+        a, b = load_summary(Path(args.a)), load_summary(Path(args.b))
+    except (OSError, ValueError) as err:
+        raise SettingError(f"cannot read a summary: {err}") from None
+    lines = differences(a, b)
+    for line in lines:
+        print(line)
+    print(f"{a.get('case')}: {len(lines)} difference(s) between {args.a} and {args.b}")
+    return 1 if lines and args.fail else 0
+
+
 def cmd_readme(args: argparse.Namespace) -> int:
     """Rewrite the results blocks of README.md and cases/*/README.md from results/*/summary.json."""
     from .readme import render_blocks, stale_blocks
@@ -344,9 +404,13 @@ def cmd_readme(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.")
+    parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.",
+                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"mummybench {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="cases and their claims").set_defaults(func=cmd_list)
+    p = sub.add_parser("list", help="cases and their claims")
+    p.add_argument("--all", action="store_true", help="also list the toy cases used by the tests")
+    p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="a case's claim, citation and axes")
     p.add_argument("case")
     p.set_defaults(func=cmd_show)
@@ -357,10 +421,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None)
     p.add_argument("--threads", type=int, default=None,
                    help="threads for BLAS/OpenMP/torch (default: the case's fixed count, the one `run` uses)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (metrics, examples, verdict) for scripts")
     p.set_defaults(func=cmd_trial)
     p = sub.add_parser("run", help="run a plan and write the report")
     p.add_argument("case")
-    p.add_argument("--plan", default="quick", help="quick, full, or a JSON plan file")
+    p.add_argument("--plan", default="quick",
+                   help="quick (default), full, or a JSON/TOML plan file that extends one (\"extends\": \"full\")")
+    p.add_argument("--plan-set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="override one plan field, e.g. --plan-set seeds_max=10 --plan-set 'axes=[\"passes\"]'")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
     p.add_argument("--results", default=None,
                    help="root folder of the store and report (default: runs/<plan>; the committed results: results)")
@@ -382,6 +450,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="which sample")
     p.add_argument("--results", default="results")
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("compare", help="the verdicts and brackets that differ between two runs")
+    p.add_argument("a", help="a run folder (holding summary.json), or a summary.json")
+    p.add_argument("b", help="the other run")
+    p.add_argument("--fail", action="store_true", help="exit 1 when anything differs (for CI)")
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("export", help="every stored trial as one table row: CSV or Parquet")
+    p.add_argument("case")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    p.add_argument("--results", default="results", help="root folder of the store (default: the committed results)")
+    p.add_argument("--output", default=None, help="file to write (default: <case>_trials.<format> here)")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("readme", help="regenerate the README results blocks from results/*/summary.json")
     p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
     p.set_defaults(func=cmd_readme)

@@ -66,22 +66,69 @@ class Plan:
         return out
 
 
-def load_plan_file(path: Path) -> Plan:
-    """A plan from a JSON file whose keys are Plan's fields."""
+def read_plan_file(path: Path) -> dict[str, Any]:
+    """The raw keys of a JSON or TOML plan file (TOML read with the standard library's tomllib)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".toml":
+            try:
+                import tomllib
+            except ImportError:  # Python 3.10
+                import tomli as tomllib
+            raw: Any = tomllib.loads(text)
+        else:
+            raw = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as err:  # JSONDecodeError and TOMLDecodeError are ValueErrors
         raise SettingError(f"cannot read plan file {path}: {err}") from None
     if not isinstance(raw, dict):
-        raise SettingError(f"plan file {path} must hold a JSON object")
+        raise SettingError(f"plan file {path} must hold a JSON object or a TOML table")
+    return raw
+
+
+def build_plan(raw: dict[str, Any], named: dict[str, Plan], where: str, default_name: str) -> Plan:
+    """A plan from keys that extend a named plan of the case (`"extends": "quick"`, the default) and override
+    some of its fields; `where` names the file or option in error messages."""
     known = {f.name for f in fields(Plan)}
+    raw = dict(raw)
+    base_name = raw.pop("extends", "quick")
+    if base_name not in named:
+        raise SettingError(f"{where}: 'extends' must name one of the case's plans ({', '.join(named)}); got {base_name!r}")
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise SettingError(f"plan file {path}: unknown key '{unknown[0]}'; keys are: {', '.join(sorted(known))}")
-    raw.setdefault("name", path.stem)
+        raise SettingError(f"{where}: unknown key '{unknown[0]}'; keys are: extends, {', '.join(sorted(known))}")
     if not isinstance(raw.get("base", {}), dict):
-        raise SettingError(f"plan file {path}: 'base' must be an object")
+        raise SettingError(f"{where}: 'base' must be an object")
     for key in ("axes", "map_axes"):
         if raw.get(key) is not None and not (isinstance(raw[key], list) and all(isinstance(n, str) for n in raw[key])):
-            raise SettingError(f"plan file {path}: '{key}' must be a list of axis names")
-    return Plan(**raw)
+            raise SettingError(f"{where}: '{key}' must be a list of axis names")
+    start = named[base_name].as_dict()
+    merged = {**start, **raw, "base": {**start.get("base", {}), **raw.get("base", {})}}
+    merged["name"] = raw.get("name", default_name)
+    try:
+        return Plan(**merged)
+    except TypeError as err:
+        raise SettingError(f"{where}: {err}") from None
+
+
+def load_plan_file(path: Path, named: dict[str, Plan]) -> Plan:
+    """A plan from a JSON or TOML file: it extends one of the case's named plans (`extends`, default "quick")
+    and overrides the fields it gives."""
+    return build_plan(read_plan_file(path), named, f"plan file {path}", path.stem)
+
+
+def override(plan: Plan, assignments: list[str], named: dict[str, Plan]) -> Plan:
+    """Fields of a plan changed from the command line (`--plan-set seeds_max=10`, values read as JSON where they
+    parse, e.g. `axes=["passes"]`), as Hydra's overrides."""
+    if not assignments:
+        return plan
+    raw: dict[str, Any] = {}
+    for text in assignments:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise SettingError(f"--plan-set takes FIELD=VALUE; got {text!r}")
+        try:
+            raw[key.strip()] = json.loads(value)
+        except ValueError:
+            raw[key.strip()] = value
+    named = {**named, plan.name: plan}
+    return build_plan({"extends": plan.name, **raw}, named, "--plan-set", plan.name + "+overrides")

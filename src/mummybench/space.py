@@ -224,6 +224,15 @@ class Axis:
     def check(self, value: Any) -> Any:
         return self.domain.check(self.name, value)
 
+    def describe_domain(self) -> str:
+        """Every value the axis accepts, in words: bounds for numbers, every choice for choices."""
+        d = self.domain
+        if isinstance(d, Choice):
+            kind = "ordered choice" if d.ordered else "category"
+            return f"{kind}: {', '.join(map(str, d.values))}"
+        kind = "integer" if isinstance(d, Int) else "number"
+        return f"{kind} in [{d.low:g}, {d.high:g}]" + (" (log scale)" if d.log else "")
+
     def parse(self, text: str) -> Any:
         return self.domain.parse(self.name, text)
 
