@@ -191,3 +191,19 @@ def test_compare_lists_what_differs_between_two_runs(tmp_path, capsys):
     assert main(["compare", a, b, "--fail"]) == 1
     out = capsys.readouterr().out
     assert "a below:" in out and "difference(s)" in out
+
+
+def test_dry_run_lists_phases_and_runs_nothing(tmp_path):
+    """--dry-run prints each phase's settings and first-look trials, counts what the store holds, writes nothing."""
+    out = cli("run", "synthetic", "--dry-run", "--results", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "sweep" in out.stdout and "bisect" in out.stdout and "0 of them stored" in out.stdout
+    assert not (tmp_path / "synthetic").exists()
+
+
+def test_progress_names_each_phase(tmp_path):
+    """The progress display says what each phase does and keeps a running total."""
+    out = cli("run", "synthetic", "--jobs", "0", "--results", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "one axis at a time: the grid" in out.stderr and "refine the brackets by bisection" in out.stderr
+    assert "trials run" in out.stderr and "loading the case's data" in out.stderr

@@ -155,7 +155,10 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
             retry_failed: bool = False) -> dict[str, Any]:
     runner = Runner(case, store, plan, executor, progress, generation, retry_failed)
     start = time.monotonic()
-    result = search(case, plan, runner)
+    try:
+        result = search(case, plan, runner)
+    finally:
+        progress.close()
     prov = {**provenance.collect(case.libraries, Path(__file__).resolve().parents[2]), "plan": plan.as_dict(), **meta}
     # compute behind the figures, summed from the stored trials, so a cached rerun still reports it
     prov["compute_s"] = sum(float(r.get("wall_s") or 0.0) for r in runner.used.values())
@@ -174,11 +177,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise SettingError(f"--jobs must be between 0 (in-process) and 512; got {args.jobs}")
     root = Path(args.results) if args.results else Path(RUNS) / plan.name
     out = results_dir(root, case)
+    if args.dry_run:
+        return _dry_run(case, plan, out)
     if not args.results and not args.quiet:
         print(f"writing to {out} (the committed results/ are untouched; `--results results` writes there)",
               file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     executor = _executor(case, args, plan)  # a bad --address fails here, before anything is written
+    progress.loading(f"{case.name}, plan {plan.name}: trials already in {out / 'trials.jsonl'} are reused; new ones "
+                     f"run on {'this process' if args.jobs == 0 else f'{max(1, args.jobs)} worker(s)'}, each loading "
+                     "the case's data and models before its first trial")
     meta = {"command": "mummybench " + shlex.join(args.argv)}
     try:
         with exclusive(out / "trials.jsonl"), Store(out / "trials.jsonl") as store:  # one run per store at a time
@@ -197,6 +205,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{case.name}: reproduction {rep['verdict']} (mean {report._num(rep['mean'])}, n={rep['n_seeds']}"
           + (f", {failed} failed trial(s) at the anchor" if failed else "") + f"; {len(data['failed'])} failed in all); "
           f"robust share {report._num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
+    return 0
+
+
+def _dry_run(case: Case, plan: Plan, out: Path) -> int:
+    """List what the plan would run, phase by phase, and how much of it the store already holds (like pytest's
+    --collect-only). Runs nothing and writes nothing."""
+    from .runner import Runner
+    from .search import planned
+
+    path = out / "trials.jsonl"
+    store = Store(path)  # read only: nothing is appended
+    runner = Runner(case, store, plan)
+    print(f"{case.name}, plan {plan.name}: store {path} ({len(store)} trials)")
+    print(f"{'phase':10s} {'settings':>8s} {'first look':>12s} {'in store':>9s} {'at most':>8s}")
+    low = high = have = 0
+    for phase, settings, first, most in planned(case, plan):
+        if phase == "bisect":
+            print(f"{phase:10s} {'?':>8s} {'?':>12s} {'':>9s} {most:>8d}   (depends on the verdicts)")
+            high += most
+            continue
+        keys = {runner.key(s, seed) for s in settings for seed in range(first)}
+        stored = sum(1 for k in keys if k in store)
+        low, have, high = low + len(keys), have + stored, high + len(settings) * most
+        print(f"{phase:10s} {len(settings):8d} {len(keys):12d} {stored:9d} {len(settings) * most:8d}")
+    print(f"first looks: {low} trials, {have} of them stored; at most {high} trials in all (settings shared between "
+          "phases are counted once per phase)")
     return 0
 
 
@@ -432,7 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
     p.add_argument("--results", default=None,
                    help="root folder of the store and report (default: runs/<plan>; the committed results: results)")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list the trials each phase would run and how many the store holds; run nothing")
     p.add_argument("--retry-failed", action="store_true",
                    help="run again the stored trials that failed (timeouts, dead workers), instead of reusing them")
     p.add_argument("--executor", choices=("local", "dask"), default="local",

@@ -65,6 +65,7 @@ class Runner:
         # report is re-rendered from an older generation of the store (a stale report)
         self.code, self.versions = generation or (case.code_hash(), library_versions(case.libraries))
         self._memo: dict[str, Evaluation] = {}
+        self._ran_keys: set[str] = set()  # trials this runner ran (the rest it found in the store)
         self.ran = 0
         self.used: dict[str, dict[str, Any]] = {}  # every record this search relied on
         self.compute_s = 0.0
@@ -80,13 +81,15 @@ class Runner:
         if missing and self.executor is None:
             raise StoreIncomplete(f"the store lacks {len(missing)} trial(s) this plan needs "
                                   f"(first: {missing[0].setting}, seed {missing[0].seed})")
-        self.progress.begin(phase, len(tasks), len(tasks) - len(missing))
+        stored = sum(1 for t in tasks if t.key not in self._ran_keys) - len(missing)  # from an earlier run
+        self.progress.begin(phase, len(missing) + stored, stored)
         if not missing:
             return
         for task, result in self.executor.map(missing):
             record = {"key": task.key, "case": self.case.name, "code": self.code, "versions": self.versions,
                       "setting": task.setting, "seed": task.seed, "finished_at": time.time(), **result}
             self.store.append(record)
+            self._ran_keys.add(task.key)
             self.ran += 1
             self.compute_s += float(result.get("wall_s") or 0.0)
             self.progress.step(failed=bool(result.get("error")))
@@ -109,10 +112,12 @@ class Runner:
         first = seeds_min or self.plan.seeds_min
         schedule = self.schedule(seeds_min)
         seeds = {sid: list(range(first)) for sid in todo}
+        look = 0
         while todo:
             tasks = [Task(self.key(todo[sid], seed), todo[sid], seed) for sid in todo for seed in seeds[sid]]
             tasks = list({t.key: t for t in tasks}.values())
-            self._ensure(tasks, phase)
+            self._ensure(tasks, phase if look == 0 else f"{phase}, more seeds where undecided (look {look + 1})")
+            look += 1
             open_: dict[str, Setting] = {}
             for sid, setting in todo.items():
                 ev = self.judge(self.case.claim, setting, seeds[sid], schedule)

@@ -183,12 +183,13 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
             r.sides[name] = side
             if side.flip is not None:
                 open_sides.append((r, side))
-    for _ in range(plan.depth):
+    for step in range(plan.depth):
         todo = [(r, side, mid) for r, side in open_sides for mid in side.midpoints(r.axis)
                 if _valid(case, _with(base, **{r.axis.name: mid}))]
         if not todo:
             break
-        evals = runner.evaluate([_with(base, **{r.axis.name: mid}) for r, _, mid in todo], "bisect")
+        evals = runner.evaluate([_with(base, **{r.axis.name: mid}) for r, _, mid in todo],
+                                f"bisect, step {step + 1} of {plan.depth}")
         for (r, side, mid), ev in zip(todo, evals):
             r.points[mid] = ev
             side.update(r.axis, mid, ev.verdict, anchor)
@@ -240,3 +241,28 @@ def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, 
             "dropped": plan.random_samples - len(settings), "holds": holds,
             "breaks": sum(ev.verdict == "breaks" for ev in evals),
             "inconclusive": sum(ev.verdict == "inconclusive" for ev in evals), "evaluations": evals}
+
+
+def planned(case: Case, plan: Plan) -> list[tuple[str, list[Setting], int, int]]:
+    """What a plan will evaluate before it has seen any result: (phase, settings, first-look seeds, most seeds)
+    per phase. Bisection and extra seeds depend on the verdicts, so they are bounded, not listed (`--dry-run`)."""
+    base = resolve_base(case, plan)
+    first, most = plan.seeds_min, max(plan.seeds_max, plan.seeds_min)
+    out = [("reproduce", [base], plan.anchor_seeds or first, max(most, plan.anchor_seeds or 0))]
+    axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
+    grid = [_with(base, **{a.name: v}) for a in axes for v in a.order([*a.grid(plan.grid_points), base[a.name]])]
+    out.append(("sweep", [g for g in grid if _valid(case, g)], first, most))
+    sides = sum(2 for a in axes if not a.categorical)
+    out.append(("bisect", [], 0, sides * plan.depth * 2 * most))  # at most two midpoints per side and step
+    pair = plan.map_axes or case.map_axes
+    if pair and plan.map_resolution >= 2:
+        ax, ay = (case.axis(n) for n in pair)
+        cells = [_with(base, **{ax.name: x, ay.name: y}) for y in ay.grid(plan.map_resolution)
+                 for x in ax.grid(plan.map_resolution)]
+        out.append(("map", [c for c in cells if _valid(case, c)], first, most))
+    out.append(("random", sample_settings(case, base, plan), first, most))
+    if plan.compare and case.compare:
+        by, _ = case.compare
+        out.append(("compare", [b for b in (_with(base, **{by: v}) for v in case.axis(by).domain.values) if _valid(case, b)],
+                    first, most))
+    return out
