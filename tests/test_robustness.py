@@ -33,7 +33,7 @@ def cases_dir(tmp_path):
     """A cases folder with three broken cases beside a working copy of the synthetic case."""
     cases = tmp_path / "mycases"
     for name, source in {**BROKEN, "good": "from cases.synthetic.case import Synthetic\n\n\nclass Good(Synthetic):\n"
-                                             "    name = 'good'\n"}.items():
+                                             "    name = 'good'\n    listed = True\n"}.items():
         (cases / name).mkdir(parents=True)
         (cases / name / "__init__.py").write_text("")
         (cases / name / "case.py").write_text(source)
@@ -72,7 +72,7 @@ def test_trial_with_a_missing_metric_is_one_line_exit_1(capsys):
     from mummybench.cli import cmd_trial
 
     class Args:
-        case, seed, set, timeout, threads = "synthetic", 0, [], None, None
+        case, seed, set, timeout, threads, json = "synthetic", 0, [], None, None, False
 
     from cases.synthetic.case import Synthetic
     from mummybench import Outcome

@@ -36,23 +36,43 @@ def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
         hi = ev.high if _finite(ev.high) else ev.mean
         ax.errorbar([x], [ev.mean], yerr=[[ev.mean - lo], [hi - ev.mean]], fmt="o", capsize=3,
                     color=COLOURS[ev.verdict], label=ev.verdict)
-    means = [result.points[v].mean for v in values]
-    ax.plot([x for x, m in zip(xs, means) if _finite(m)], [m for m in means if _finite(m)], color="#444", lw=0.8, zorder=0)
+    if not axis.categorical:  # a line between unordered categories would suggest an order that is not there
+        means = [result.points[v].mean for v in values]
+        ax.plot([x for x, m in zip(xs, means) if _finite(m)], [m for m in means if _finite(m)], color="#444", lw=0.8,
+                zorder=0)
     ax.axhline(claim.threshold, color="#c51b7d", ls="--", lw=1, label=f"threshold {claim.threshold:g}")
     ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
     if not axis.numeric:
         ax.set_xticks(xs, [str(v) for v in values], rotation=30 if len(values) > 4 else 0)
     elif axis.log:
-        ax.set_xscale("log")
+        _log_axis(ax, xs)
     ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
-    ax.set_ylabel(claim.metric if not claim.baseline else f"{claim.metric} - {claim.baseline}")
+    ax.set_ylabel(value_name(claim))
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     ax.legend(unique.values(), unique.keys(), fontsize=7, loc="best")
-    ax.set_title(f"{axis.name}: mean and 95% repeated CI over seeds", fontsize=10)
+    ax.set_title(f"{claim.label} against {axis.name}: mean and 95% repeated CI over seeds", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
+
+
+def value_name(claim: Claim) -> str:
+    """What the plotted numbers are: the metric, or the paired difference the claim is about."""
+    return claim.metric if not claim.baseline else f"{claim.metric} − {claim.baseline}"
+
+
+def _log_axis(ax: Any, values: list[float]) -> None:
+    """A log x-axis labelled at the values tried (at most 7 of them, spread out), in plain numbers."""
+    from matplotlib.ticker import NullFormatter, NullLocator
+
+    ax.set_xscale("log")
+    ticks = sorted({float(v) for v in values if v and v > 0})
+    if len(ticks) > 7:
+        step = math.ceil(len(ticks) / 7)
+        ticks = ticks[::step] + ([ticks[-1]] if (len(ticks) - 1) % step else [])
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=8)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Claim, path: Path) -> None:
@@ -73,27 +93,40 @@ def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Clai
         paper = curves[0][2]
         ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
         if axis.log:
-            ax.set_xscale("log")
+            _log_axis(ax, sorted({axis.position(v) for _, r, _ in curves for v in r.points}))
         ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
-    ax.set_ylabel(claim.metric if not claim.baseline else f"{claim.metric} - {claim.baseline}")
+    ax.set_ylabel(value_name(claim))
     ax.legend(fontsize=7, loc="best")
-    ax.set_title(f"{axis.name if axis else ''} for each {by}: mean and 95% repeated CI over seeds", fontsize=10)
+    ax.set_title(f"{claim.label} against {axis.name if axis else ''}, for each {by}: mean and 95% repeated CI",
+                 fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
 
 
-def map_plot(fragility: dict[str, Any], claim: Claim, path: Path) -> None:
-    """Heatmap of the mean claim value over two axes; cells that break are hatched."""
+def map_plot(fragility: dict[str, Any], claim: Claim, path: Path, paper: tuple[Any, Any] | None = None) -> None:
+    """Heatmap of the mean claim value over two axes; cells that break are hatched, the paper's setting marked."""
+    from matplotlib.patches import Rectangle
+
     xs, ys = fragility["x"]["values"], fragility["y"]["values"]
     grid = np.array([[np.nan if v is None else v for v in row] for row in fragility["values"]], dtype=float)
-    fig, ax = plt.subplots(figsize=(5.6, 4.6))
+    fig, ax = plt.subplots(figsize=(5.8, 4.8))
     image = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
-    fig.colorbar(image, ax=ax, label=claim.metric)
+    fig.colorbar(image, ax=ax, label=value_name(claim))
+    if paper is not None:
+        px, py = _cell_position(xs, paper[0], fragility["x"].get("log")), _cell_position(ys, paper[1], fragility["y"].get("log"))
+        if px is not None and py is not None:
+            label = f"paper setting: {fragility['x']['name']}={paper[0]}, {fragility['y']['name']}={paper[1]}"
+            if px.is_integer() and py.is_integer():  # a cell of the map: outline it
+                ax.add_patch(Rectangle((px - 0.5, py - 0.5), 1, 1, fill=False, ec="#ff7f00", lw=3, label=label))
+            else:  # between cells: a star where it would sit
+                ax.plot([px], [py], marker="*", ms=14, color="#ff7f00", mec="black", mew=0.8, ls="none", label=label)
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.14), frameon=False)
     for j, row in enumerate(fragility["verdicts"]):
         for i, verdict in enumerate(row):
             if verdict is None:
                 continue
+            if verdict == "breaks":
+                ax.add_patch(Rectangle((i - 0.5, j - 0.5), 1, 1, fill=False, hatch="///", ec="#c51b7d", lw=0))
             mark = {"holds": "✓", "breaks": "✗", "inconclusive": "?"}[verdict]
             value = grid[j, i]
             text = f"{mark}\n{value:.2f}" if math.isfinite(value) else mark
@@ -103,15 +136,30 @@ def map_plot(fragility: dict[str, Any], claim: Claim, path: Path) -> None:
     ax.set_yticks(range(len(ys)), [str(y) for y in ys])
     ax.set_xlabel(fragility["x"]["name"])
     ax.set_ylabel(fragility["y"]["name"])
-    ax.set_title(f"{claim.label}: ✓ holds, ✗ breaks, ? inconclusive", fontsize=9)
+    ax.set_title(f"{claim.label}: ✓ holds, ✗ breaks (hatched), ? inconclusive", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
+
+
+def _cell_position(values: list[Any], paper: Any, log: bool) -> float | None:
+    """Where the paper value sits on a map's cell index scale (between cells when it is not a grid value)."""
+    if paper in values:
+        return float(values.index(paper))
+    try:
+        points = [float(v) for v in values]
+        x = float(paper)
+    except (TypeError, ValueError):
+        return None
+    if log and min(points) > 0 and x > 0:
+        points, x = [math.log(v) for v in points], math.log(x)
+    return float(np.interp(x, points, range(len(points)))) if points[0] <= x <= points[-1] else None
 
 
 def save(fig: Any, path: Path) -> bool:
+    """Write a figure as PNG and, beside it, SVG (for slides); False when there is no figure."""
     if fig is None:
         return False
     fig.savefig(path, dpi=110)
+    fig.savefig(path.with_suffix(".svg"))
     plt.close(fig)
     return True

@@ -15,6 +15,7 @@ from .stats import LEVEL, per_look_level
 from .store import _clean
 
 SUMMARY_VERSION = 1
+FIGURE_STYLE = 3  # bump when the figure code changes, so that cached figures are redrawn
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -232,7 +233,7 @@ class FigureCache:
         """Make figures/<name> with render(path) unless it exists with the same inputs; False if none was made."""
         digest = hashlib.sha256(json.dumps(_clean(inputs), sort_keys=True, default=str).encode()).hexdigest()[:16]
         path = self.folder / name
-        if not (self.old.get(name) == digest and path.exists()):
+        if not (self.old.get(name) == digest and path.exists() and path.with_suffix(".svg").exists()):
             if not render(path):
                 return False
         self.new[name] = digest
@@ -241,6 +242,7 @@ class FigureCache:
     def finish(self) -> None:
         for stale in set(self.old) - set(self.new):
             (self.folder / stale).unlink(missing_ok=True)
+            (self.folder / stale).with_suffix(".svg").unlink(missing_ok=True)
         self.manifest_path.write_text(json.dumps(self.new, indent=1, sort_keys=True) + "\n")
 
 
@@ -253,13 +255,15 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
     case, claim = result.case, result.case.claim
 
     def plot(name: str, inputs: Any, render: Callable[[Path], Any]) -> bool:
-        return cache.draw(name, [claim.as_dict(), inputs], render)
+        return cache.draw(name, [FIGURE_STYLE, claim.as_dict(), inputs], render)
 
     for r, entry in zip(result.axes, data["axes"]):
         plot(f"axis_{r.axis.name}.png", [entry["points"], entry["paper"]],
              lambda path, r=r: _draw("axis_plot", r, claim, result.base[r.axis.name], path))
     if result.map:
-        plot("map.png", result.map, lambda path: _draw("map_plot", result.map, claim, path))
+        paper_cell = (result.base[result.map["x"]["name"]], result.base[result.map["y"]["name"]])
+        plot("map.png", [result.map, paper_cell, 2],
+             lambda path: _draw("map_plot", result.map, claim, path, paper_cell))
     if result.compare:
         by, variants = result.compare
         for k, name in enumerate(r.axis.name for r in variants[0].axes if variants):
