@@ -136,15 +136,22 @@ def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
     if args.executor == "dask":
         from .cluster import DaskExecutor
 
+        tls = None
+        if args.tls_ca_file or args.tls_cert or args.tls_key:
+            if not (args.tls_ca_file and args.tls_cert and args.tls_key):
+                raise SettingError("TLS needs all three of --tls-ca-file, --tls-cert and --tls-key")
+            tls = {"ca_file": args.tls_ca_file, "cert": args.tls_cert, "key": args.tls_key}
+        elif args.address and args.address.startswith("tls://"):
+            raise SettingError(f"{args.address} is a TLS address: pass --tls-ca-file, --tls-cert and --tls-key")
         try:
-            return DaskExecutor(case, args.address, max(1, args.jobs), plan.timeout_s, plan.memory_mb)
+            return DaskExecutor(case, args.address, max(1, args.jobs), plan.timeout_s, plan.memory_mb, tls)
         except ImportError:
             raise SettingError("--executor dask needs dask[distributed]: pip install 'mummybench[dask]'") from None
         except (OSError, ValueError, TypeError, TimeoutError) as err:
             where = f"the Dask scheduler at {args.address}" if args.address else "a local Dask cluster"
             raise SettingError(f"cannot reach {where}: {type(err).__name__}: {err}") from None
-    if args.address:
-        raise SettingError("--address needs --executor dask")
+    if args.address or args.tls_cert:
+        raise SettingError("--address and the --tls options need --executor dask")
     if args.jobs == 0:
         return InProcessExecutor(case, timeout_s=plan.timeout_s)
     return PoolExecutor(case, args.jobs, timeout_s=plan.timeout_s, memory_mb=plan.memory_mb)
@@ -473,7 +480,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run again the stored trials that failed (timeouts, dead workers), instead of reusing them")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local: a process pool (or in-process with --jobs 0); dask: a Dask cluster")
-    p.add_argument("--address", default=None, help="Dask scheduler, e.g. tcp://host:8786 (default: start a LocalCluster)")
+    p.add_argument("--address", default=None,
+                   help="Dask scheduler, e.g. tls://10.0.0.5:8786 (default: start a LocalCluster on 127.0.0.1); "
+                        "a scheduler runs any code that reaches its port: see docs/cluster.md")
+    p.add_argument("--tls-ca-file", default=None, help="PEM file of the CA that signed the cluster's certificates")
+    p.add_argument("--tls-cert", default=None, help="PEM certificate of this client (and of a LocalCluster)")
+    p.add_argument("--tls-key", default=None, help="PEM private key for --tls-cert")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("report", help="re-render the report from the store without running trials")
     p.add_argument("case")

@@ -82,11 +82,25 @@ def _reachable(address: str) -> None:
         pass
 
 
+def _security(tls: dict[str, str]) -> Any:
+    """distributed's Security from PEM files, for the client, the scheduler and the workers alike."""
+    from distributed.security import Security
+
+    for name, path in tls.items():
+        if not os.path.isfile(path):
+            raise ValueError(f"TLS {name} file {path} does not exist")
+    return Security(tls_ca_file=tls["ca_file"], tls_client_cert=tls["cert"], tls_client_key=tls["key"],
+                    tls_scheduler_cert=tls["cert"], tls_scheduler_key=tls["key"], tls_worker_cert=tls["cert"],
+                    tls_worker_key=tls["key"], require_encryption=True)
+
+
 class DaskExecutor:
     """Submits trials to a Dask cluster; with no address, starts a LocalCluster of `jobs` worker processes."""
 
     def __init__(self, case: Case, address: str | None = None, jobs: int = 2, timeout_s: float | None = None,
-                 memory_mb: float | None = None) -> None:
+                 memory_mb: float | None = None, tls: dict[str, str] | None = None) -> None:
+        """`tls`: {"ca_file", "cert", "key"} PEM files: every connection is then encrypted and authenticated
+        (distributed's `Security`, `require_encryption`); a LocalCluster then listens on tls:// too."""
         import dask
         from distributed import Client, LocalCluster
 
@@ -100,14 +114,16 @@ class DaskExecutor:
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             try:
                 self.threads = case.threads
+                security = _security(tls) if tls else None
                 if address:
                     _reachable(address)
-                    self.client = Client(address, timeout="30s")
+                    self.client = Client(address, timeout="30s", security=security)
                 else:
                     self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                                 host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                                                memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0)
-                    self.client = Client(self.cluster)
+                                                memory_limit=f"{int(memory_mb)}MiB" if memory_mb else 0,
+                                                **({"protocol": "tls://", "security": security} if security else {}))
+                    self.client = Client(self.cluster, security=security)
                 self.client.wait_for_workers(1, timeout=60)
             except BaseException:
                 self.close()
