@@ -21,7 +21,7 @@ class Synthetic(Case):
     name = "synthetic"
     title = "Synthetic: a claim with known breaking points"
     claim = Claim(text="the score stays at or above 0.8", source="mummybench's own toy case (no paper)",
-                  metric="score", op=">=", threshold=0.8)
+                  metric="score", op=">=", threshold=0.8, resolution=1e-6)
     tolerance = {"score": 0.0}  # `verify` must find the stored score bit for bit
     listed = False  # the tests' toy: `mummybench list --all` shows it
     axes = (

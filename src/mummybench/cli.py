@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, provenance, report
+from . import __version__, provenance, registry, report
 from .case import Case
 from .execute import InProcessExecutor, PoolExecutor, Task
 from .plan import Plan, load_plan_file, override
@@ -430,6 +430,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 1 if lines and args.fail else 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a case folder that runs at once, with its README skeleton and its contract test."""
+    from .scaffold import scaffold
+
+    root = Path(args.dir).resolve()
+    builtin = root == registry.builtin_dir().resolve()
+    try:
+        written = scaffold(args.name, root, root.parent / "tests" if builtin else None)
+    except (ValueError, FileExistsError) as err:
+        raise SettingError(str(err)) from None
+    for path in written:
+        print(f"wrote {path}")
+    cases = "" if builtin else f"--cases {root} "
+    print(f"next: mummybench {cases}trial {args.name}; mummybench {cases}run {args.name}; python -m pytest {written[-1]}; "
+          "then replace the toy with your claim (docs/adding-a-case.md)")
+    return 0
+
+
 def cmd_readme(args: argparse.Namespace) -> int:
     """Rewrite the results blocks of README.md and cases/*/README.md from results/*/summary.json."""
     from .readme import render_blocks, stale_blocks
@@ -448,6 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.",
                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"mummybench {__version__}")
+    parser.add_argument("--cases", action="append", default=[], metavar="DIR",
+                        help="also find cases in DIR (a folder of case folders), beside the built-in ones; repeatable")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("list", help="cases and their claims")
     p.add_argument("--all", action="store_true", help="also list the toy cases used by the tests")
@@ -510,6 +530,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="file to write (default: <case>_trials.<format> here)")
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("new", help="scaffold a new case: a runnable toy, its README skeleton and its contract test")
+    p.add_argument("name", help="lower-case words joined by hyphens, e.g. my-case")
+    p.add_argument("--dir", default="cases", help="the folder of case folders to write into (default: ./cases)")
+    p.set_defaults(func=cmd_new)
     p = sub.add_parser("readme", help="regenerate the README results blocks from results/*/summary.json")
     p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
     p.set_defaults(func=cmd_readme)
@@ -527,6 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.argv = argv
+        registry.EXTRA_DIRS[:] = [Path(d) for d in args.cases]
         return args.func(args)
     except (SettingError, StoreBusy) as err:
         print(f"mummybench: error: {printable(str(err))}", file=sys.stderr)

@@ -1,4 +1,12 @@
-"""Finds cases: folders under `cases/` holding a `case.py` with a Case subclass."""
+"""Finds cases: the built-in `cases/` folder, folders of your own (`--cases DIR` or $MUMMYBENCH_CASES, both beside
+the built-ins), and installed packages that declare an entry point in the group `mummybench.cases` (as pytest finds
+its plugins), e.g. in their pyproject.toml:
+
+    [project.entry-points."mummybench.cases"]
+    my-case = "my_package.my_case:MyCase"
+
+A case whose import fails is listed as unavailable with its file and reason; every other case still works.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +14,38 @@ import importlib
 import inspect
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from .case import Case
 from .space import SettingError
 
+ENTRY_POINTS = "mummybench.cases"
+EXTRA_DIRS: list[Path] = []  # folders given with --cases (the CLI fills this before anything is discovered)
+UNAVAILABLE: dict[str, str] = {}  # case folder or entry point -> why it could not be imported
 
-def cases_dir() -> Path:
-    """$MUMMYBENCH_CASES, else the `cases/` folder of this checkout, else ./cases."""
-    if os.environ.get("MUMMYBENCH_CASES"):
-        return Path(os.environ["MUMMYBENCH_CASES"]).resolve()
+
+def builtin_dir() -> Path:
+    """The `cases/` folder of this checkout, else ./cases."""
     repo = Path(__file__).resolve().parents[2] / "cases"
     return repo if repo.is_dir() else Path.cwd() / "cases"
+
+
+def case_dirs() -> list[Path]:
+    """Every folder searched, built-ins first: then $MUMMYBENCH_CASES (os.pathsep-separated) and --cases."""
+    extra = [Path(p) for p in os.environ.get("MUMMYBENCH_CASES", "").split(os.pathsep) if p]
+    out: list[Path] = []
+    for folder in [builtin_dir(), *extra, *EXTRA_DIRS]:
+        folder = folder.resolve()
+        if folder not in out:
+            out.append(folder)
+    return out
 
 
 def _import_root(folder: Path) -> None:
     root = str(folder.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
-
-
-UNAVAILABLE: dict[str, str] = {}  # case folder -> why it could not be imported (a missing extra, a broken case.py)
 
 
 def _reason(err: BaseException, path: Path) -> str:
@@ -38,14 +57,15 @@ def _reason(err: BaseException, path: Path) -> str:
     return f"{where}: {type(err).__name__}: {' '.join(str(err).split())}"
 
 
-def discover() -> dict[str, type[Case]]:
-    """CLI name -> Case class, for every case folder that imports. A case whose import fails (its extra is
-    not installed, or its case.py raises) is left out here, recorded in UNAVAILABLE with its file and reason,
-    and explained by `get_case` and `list`; every other case still works."""
-    folder = cases_dir()
-    found: dict[str, type[Case]] = {}
+def _from_folder(folder: Path, found: dict[str, type[Case]]) -> None:
     if not folder.is_dir():
-        return found
+        UNAVAILABLE[folder.name] = f"{folder}: no such folder"
+        return
+    package = sys.modules.get(folder.name)
+    if package is not None and getattr(package, "__file__", None) and Path(package.__file__).parent.resolve() != folder:
+        UNAVAILABLE[folder.name] = (f"{folder}: a package named '{folder.name}' is already imported from elsewhere; "
+                                    "rename the folder")
+        return
     _import_root(folder)
     for sub in sorted(folder.iterdir()):
         if not (sub / "case.py").is_file() or sub.name.startswith(("_", ".")):
@@ -57,7 +77,38 @@ def discover() -> dict[str, type[Case]]:
             continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, Case) and obj is not Case and obj.__module__ == module.__name__:
-                found[obj.name] = obj
+                _add(found, obj, str(sub / "case.py"))
+
+
+def _add(found: dict[str, type[Case]], cls: type[Case], where: str) -> None:
+    if cls.name in found and found[cls.name] is not cls:
+        UNAVAILABLE[cls.name.replace("-", "_")] = (f"{where}: the name '{cls.name}' is taken by "
+                                                   f"{inspect.getfile(found[cls.name])}; rename one of them")
+        return
+    found[cls.name] = cls
+
+
+def _from_entry_points(found: dict[str, type[Case]]) -> None:
+    for entry in metadata.entry_points(group=ENTRY_POINTS):
+        try:
+            obj = entry.load()
+            if not (inspect.isclass(obj) and issubclass(obj, Case)):
+                raise TypeError(f"{entry.value} is not a Case subclass")
+        except Exception as err:  # noqa: BLE001
+            UNAVAILABLE[entry.name.replace("-", "_")] = f"entry point {entry.name} = {entry.value}: " \
+                                                        f"{type(err).__name__}: {' '.join(str(err).split())}"
+            continue
+        _add(found, obj, f"entry point {entry.name} = {entry.value}")
+
+
+def discover() -> dict[str, type[Case]]:
+    """CLI name -> Case class, from every case folder and entry point that imports. A case whose import fails (its
+    extra is not installed, or its case.py raises) is left out here, recorded in UNAVAILABLE with its file and
+    reason, and explained by `get_case` and `list`."""
+    found: dict[str, type[Case]] = {}
+    for folder in case_dirs():
+        _from_folder(folder, found)
+    _from_entry_points(found)
     return found
 
 

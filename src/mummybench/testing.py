@@ -1,0 +1,84 @@
+"""The contract every case keeps, as a public test helper (scikit-learn's `check_estimator` is the model).
+
+`check_case(MyCase)` raises AssertionError with the first broken rule. The built-in cases run it in
+tests/test_contract.py; a case scaffolded by `mummybench new` runs it in its own test file.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from pathlib import Path
+from typing import Any
+
+from .case import Case
+from .space import SettingError
+
+README_SECTIONS = ("## The claim", "## The hidden parameters", "## What we found", "## Reproduce", "## Exercises")
+
+
+def check_case(case: Case | type[Case], trials: bool = False, readme: bool = True) -> None:
+    """Check the declarations of a case (and, with `trials`, that one trial at the anchor is deterministic and
+    judgeable). Cheap without `trials`: nothing runs."""
+    case = case() if inspect.isclass(case) else case
+    cls = type(case)
+    assert isinstance(case.name, str) and case.name and case.name == case.name.lower(), "name: lower-case, non-empty"
+    for claim in (case.claim, *case.also):
+        assert claim.resolution is not None, f"claim '{claim.label}' declares no resolution"
+        if claim.bounds is not None:  # None: an unbounded metric (a score, a time)
+            lo, hi = claim.bounds
+            assert lo <= claim.threshold <= hi, f"claim '{claim.label}': threshold outside its bounds"
+    assert {"quick", "full"} <= set(case.plans), "plans: needs 'quick' and 'full'"
+    names = [a.name for a in case.axes]
+    assert len(names) == len(set(names)), "axes: duplicate names"
+    case.setting({})  # the anchor setting validates and passes check()
+    for axis in case.axes:
+        for end in axis.plausible:
+            axis.check(end)
+    for pair in [case.map_axes, *(p.map_axes for p in case.plans.values())]:
+        if pair:
+            for name in pair:
+                case.axis(name)
+    for plan in case.plans.values():
+        for name in plan.axes or ():
+            case.axis(name)
+        case.setting(plan.base)
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # random draws made valid by normalize() are accepted
+        draw = case.normalize({a.name: a.sample(rng) for a in case.axes})
+        try:
+            case.setting(draw)
+        except SettingError:
+            pass  # check() may reject a draw; the search then draws again
+    assert case.threads >= 1, "threads: at least 1"
+    if readme and case.listed:  # the toy cases of the tests have no lesson
+        path = Path(inspect.getfile(cls)).parent / "README.md"
+        assert path.is_file(), f"{path}: every case has a README (the lesson)"
+        text = path.read_text(encoding="utf-8")
+        missing = [s for s in README_SECTIONS if s not in text]
+        assert not missing, f"{path}: missing sections {missing}"
+        assert "<!-- results:start" in text and "<!-- results:end -->" in text, f"{path}: no results block"
+    if trials:
+        _check_trial(case)
+
+
+def _check_trial(case: Case) -> None:
+    from .execute import InProcessExecutor, Task
+
+    executor = InProcessExecutor(case)
+    anchor = case.setting(case.plans["quick"].base)
+    (_, first), (_, second) = executor.map([Task("a", anchor, 0), Task("b", anchor, 0)])
+    assert first["error"] is None, f"the anchor's trial failed: {first['error']}"
+    assert first["metrics"] == second["metrics"], "the same (setting, seed) gave different metrics"
+    problem = case.claim.problem(first["metrics"])
+    assert problem is None, f"the claim cannot judge the anchor's trial: {problem}"
+    assert all(isinstance(v, float) and (math.isfinite(v) or math.isnan(v)) for v in first["metrics"].values())
+
+
+def contract_cases() -> list[Any]:
+    """Every discovered case class (for a parametrized contract test)."""
+    from .registry import discover
+
+    return [cls for _, cls in sorted(discover().items())]
