@@ -101,6 +101,8 @@ def test_run_then_report_from_store(tmp_path):
     out = tmp_path / "synthetic"
     for name in ("report.md", "summary.json", "trials.jsonl", "run.json", "figures/axis_a.png", "figures/map.png"):
         assert (out / name).exists(), name
+    pngs = list((out / "figures").glob("*.png"))
+    assert pngs and all(p.with_suffix(".svg").is_file() for p in pngs)  # every figure also as SVG, for slides
     before = json.loads((out / "summary.json").read_text())
     lines_before = (out / "trials.jsonl").read_text().count("\n")
     rep = cli("report", "synthetic", "--results", str(tmp_path))
@@ -207,3 +209,16 @@ def test_progress_names_each_phase(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "one axis at a time: the grid" in out.stderr and "refine the brackets by bisection" in out.stderr
     assert "trials run" in out.stderr and "loading the case's data" in out.stderr
+
+
+def test_sweep_judges_one_axis_at_listed_values(tmp_path, capsys):
+    """`run --sweep a=1,2.5,8` judges the claim at those values of `a` (and the anchor) only; bad values are exit 2."""
+    assert main(["run", "synthetic", "--jobs", "0", "--quiet", "--results", str(tmp_path), "--sweep", "a=1,2.5,8",
+                 "--plan-set", "depth=0"]) == 0
+    summary = json.loads((tmp_path / "synthetic" / "summary.json").read_text())
+    assert [a["name"] for a in summary["axes"]] == ["a"]
+    assert [p["value"] for p in summary["axes"][0]["points"]] == [1.0, 2.5, 5.0, 8.0]
+    assert summary["map"] is None and summary["robust_share"]["samples"] == 0
+    capsys.readouterr()
+    assert main(["run", "synthetic", "--results", str(tmp_path / "x"), "--sweep", "a=1,99"]) == 2
+    assert "must be in" in capsys.readouterr().err

@@ -151,14 +151,15 @@ def test_depth_zero_is_not_called_refined(tmp_path):
 
 def test_a_report_rendered_elsewhere_says_so():
     """The provenance compares where the trials ran with where the report is rendered, by CPU and instruction set."""
-    from mummybench.provenance import same_machine, trial_environments
+    from mummybench.provenance import trial_environments, trials_elsewhere
 
     records = [{"runtime": {"cpu": "AMD EPYC", "isa_mode": "native", "threads": 1}, "finished_at": 1.0},
+               {"runtime": {"cpu": "AMD EPYC", "isa_mode": "native", "threads": 1}, "finished_at": 2.0},
                {"threads": 1}]
     envs = trial_environments(records)
-    assert {e["trials"] for e in envs} == {1} and any("not recorded" in e["env"] for e in envs)
-    assert not same_machine(envs, {"cpu": "Intel Xeon", "isa_mode": "portable"})
-    assert same_machine(envs, {"cpu": "AMD EPYC", "isa_mode": "native"})
+    assert {e["trials"] for e in envs} == {1, 2} and any("not recorded" in e["env"] for e in envs)
+    assert trials_elsewhere(envs, {"cpu": "Intel Xeon", "isa_mode": "portable"}) == 3
+    assert trials_elsewhere(envs, {"cpu": "AMD EPYC", "isa_mode": "native"}) == 1  # the unrecorded one
 
 
 def test_a_breaking_anchor_is_described_by_its_flips(tmp_path):

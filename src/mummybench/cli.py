@@ -86,8 +86,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_trial(args: argparse.Namespace) -> int:
     case = get_case(args.case)
     setting = case.setting(parse_assignments(case.axes, args.set))
-    if args.seed < 0:
-        raise SettingError(f"--seed must be a non-negative integer; got {args.seed}")
+    if not 0 <= args.seed < 2**32:
+        raise SettingError(f"--seed must be an integer in [0, 4294967295]; got {args.seed}")
     if args.timeout is not None and not (math.isfinite(args.timeout) and 0 < args.timeout < 10**6):
         raise SettingError(f"--timeout must be a positive number of seconds; got {args.timeout}")
     if args.threads is not None and not 1 <= args.threads <= 1024:
@@ -108,7 +108,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
     print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
     print(f"threads: {executor.threads}" + (" (the case's fixed count, as in `run`)" if args.threads is None else
                                             f" (asked with --threads; `run` uses {case.threads})")
-          + f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})")
+          + (f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})" if rt.get("isa_mode") else ""))
     if problem:
         for key, value in sorted(result["metrics"].items()):
             print(f"{key:>20s} = {value:.4g}")
@@ -171,7 +171,7 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
     prov["compute_s"] = sum(float(r.get("wall_s") or 0.0) for r in runner.used.values())
     prov["trial_environments"] = provenance.trial_environments(runner.used.values())
     prov.update(provenance.trial_span(runner.used.values()))
-    prov["rendered_on_another_machine"] = not provenance.same_machine(prov["trial_environments"], prov["runtime"])
+    prov["trials_elsewhere"] = provenance.trials_elsewhere(prov["trial_environments"], prov["runtime"])
     prov.update(wall_s=time.monotonic() - start, trials_run=runner.ran, trials_cached=len(runner.used) - runner.ran)
     return report.write(result, out, prov)
 
@@ -179,6 +179,8 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
 def cmd_run(args: argparse.Namespace) -> int:
     case = get_case(args.case)
     plan = resolve_plan(case, args.plan, args.plan_set)
+    if args.sweep:
+        plan = _sweep_plan(case, plan, args.sweep)
     resolve_base(case, plan)  # bad plans fail before the store is touched
     if args.jobs < 0 or args.jobs > 512:
         raise SettingError(f"--jobs must be between 0 (in-process) and 512; got {args.jobs}")
@@ -213,6 +215,18 @@ def cmd_run(args: argparse.Namespace) -> int:
           + (f", {failed} failed trial(s) at the anchor" if failed else "") + f"; {len(data['failed'])} failed in all); "
           f"robust share {report._num(data['robust_share']['estimate'])}; report: {out / 'report.md'}")
     return 0
+
+
+def _sweep_plan(case: Case, plan: Plan, text: str) -> Plan:
+    """`--sweep passes=1,2,5`: only that axis, at those values (plus the anchor), with the plan's seeding and
+    bisection between them; no map, no random sample (Hydra's multirun, as one search)."""
+    name, sep, raw = text.partition("=")
+    if not sep or not raw.strip():
+        raise SettingError(f"--sweep takes AXIS=V1,V2,...; got {text!r}")
+    axis = case.axis(name.strip())
+    values = [axis.parse(v) for v in raw.split(",")]
+    return Plan(**{**plan.as_dict(), "name": f"{plan.name}+sweep-{axis.name}", "axes": (axis.name,),
+                   "values": {axis.name: values}, "map_resolution": 0, "random_samples": 0, "compare": False})
 
 
 def _dry_run(case: Case, plan: Plan, out: Path) -> int:
@@ -281,7 +295,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         except StoreIncomplete as err:
             data = _render_stale(case, plan, store, out, meta)
             if data is None:
-                raise SettingError(f"{err}; run `mummybench run {case.name} --plan {plan.name}` to complete it") from None
+                raise SettingError(f"{out / 'trials.jsonl'}: {err}; run `mummybench run {case.name} --plan {plan.name}"
+                                   f"{' --results ' + str(args.results) if args.results else ''}` to complete it") from None
     stale = data["provenance"].get("stale")
     print(f"re-rendered {out / 'report.md'} from {len(store)} stored trials; verdict {data['reproduction']['verdict']}"
           + (f"\nSTALE: the trials come from older case code or library versions ({stale['why']}); "
@@ -319,7 +334,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.sample < 0:
         raise SettingError(f"--sample must be 0 (all) or a positive number of trials; got {args.sample}")
     if not path.is_file():
-        raise SettingError(f"no store at {path}: run `mummybench run {case.name}` first")
+        raise SettingError(f"no store at {path}: verify reads the committed results unless told otherwise; for a run "
+                           f"of your own pass --results runs/<plan> (e.g. runs/quick)")
     code, versions = case.code_hash(), library_versions(case.libraries)
     with Store(path) as store:
         records = [r for r in store.records.values() if r.get("case") == case.name]
@@ -453,6 +469,8 @@ def cmd_readme(args: argparse.Namespace) -> int:
     from .readme import render_blocks, stale_blocks
 
     root = Path(args.root)
+    if not (root / "README.md").is_file() or not (root / "results").is_dir():
+        raise SettingError(f"{root} is not a mummybench checkout (it needs README.md and results/): pass --root")
     changed = render_blocks(root)
     for path in changed:
         print(f"updated {path}")
@@ -466,6 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.",
                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"mummybench {__version__}")
+    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="the libraries' log messages and Python warnings shown on stderr (default: WARNING)")
     parser.add_argument("--cases", action="append", default=[], metavar="DIR",
                         help="also find cases in DIR (a folder of case folders), beside the built-in ones; repeatable")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -493,6 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes; 0 runs in-process")
     p.add_argument("--results", default=None,
                    help="root folder of the store and report (default: runs/<plan>; the committed results: results)")
+    p.add_argument("--sweep", default=None, metavar="AXIS=V1,V2,...",
+                   help="judge the claim at these values of one axis (and bisect between them), nothing else")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--dry-run", action="store_true",
                    help="list the trials each phase would run and how many the store holds; run nothing")
@@ -552,16 +574,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         args.argv = argv
         registry.EXTRA_DIRS[:] = [Path(d) for d in args.cases]
+        _logging(args.log_level)
         return args.func(args)
     except (SettingError, StoreBusy) as err:
         print(f"mummybench: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # `mummybench show CASE | head`: the reader left; stop quietly
+    except BrokenPipeError:  # `mummybench show CASE | head`: the reader left, which is not an error
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         except (OSError, ValueError):
             pass
-        return 1
+        return 0
+    except KeyboardInterrupt:  # a second Ctrl-C or SIGTERM while a run was already stopping
+        print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+def _logging(level: str) -> None:
+    """Route library logging and Python warnings through the standard `logging` module at one level, and quiet the
+    Hugging Face hub's download bars unless asked for DEBUG."""
+    import logging
+
+    logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s", force=True)
+    logging.captureWarnings(True)
+    if level != "DEBUG":
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", level.lower())
 
 
 def printable(text: str) -> str:

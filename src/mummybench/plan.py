@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .space import SettingError
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+# every integer field's allowed range: wide enough for any real budget, narrow enough that a typo cannot start a
+# sweep of a million settings
+RANGES = {"seeds_min": (2, 1000), "seeds_max": (2, 1000), "seeds_step": (1, 1000), "grid_points": (2, 1000),
+          "depth": (0, 30), "map_resolution": (0, 100), "random_samples": (0, 100_000), "sample_seed": (0, 2**32 - 1)}
 
 
 @dataclass(frozen=True)
@@ -31,17 +38,18 @@ class Plan:
     compare: bool = True  # run the case's per-category comparison, if it declares one
     anchor_seeds: int | None = None  # seeds for the reproduction at the paper setting (None: as any setting)
     base: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, list[Any]] = field(default_factory=dict)  # axis -> the values to sweep instead of its grid
 
     def __post_init__(self) -> None:
-        ints = ("seeds_min", "seeds_max", "seeds_step", "grid_points", "depth", "map_resolution", "random_samples", "sample_seed")
-        for key in ints:
+        if not isinstance(self.name, str) or not NAME.fullmatch(self.name):
+            raise SettingError(f"plan name must be letters, digits, '.', '_', '+' or '-', starting with a letter or digit "
+                               f"(it names the run's folder); got {self.name!r}")
+        for key, (low, high) in RANGES.items():
             value = getattr(self, key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 10**6:
-                raise SettingError(f"plan '{self.name}': {key} must be an integer in [0, 1000000]; got {value!r}")
-        if self.seeds_min < 2 or self.seeds_max < self.seeds_min:
-            raise SettingError(f"plan '{self.name}': need 2 <= seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
-        if self.seeds_step < 1 or self.grid_points < 2:
-            raise SettingError(f"plan '{self.name}': seeds_step must be >= 1 and grid_points >= 2")
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise SettingError(f"plan '{self.name}': {key} must be an integer in [{low}, {high}]; got {value!r}")
+        if self.seeds_max < self.seeds_min:
+            raise SettingError(f"plan '{self.name}': need seeds_min <= seeds_max; got {self.seeds_min}, {self.seeds_max}")
         a = self.anchor_seeds
         if a is not None and (not isinstance(a, int) or isinstance(a, bool) or not 2 <= a <= 1000):
             raise SettingError(f"plan '{self.name}': anchor_seeds must be an integer in [2, 1000] or null; got {a!r}")
@@ -56,6 +64,9 @@ class Plan:
         for key in ("axes", "map_axes"):
             if getattr(self, key) is not None:
                 object.__setattr__(self, key, tuple(getattr(self, key)))
+        if not isinstance(self.values, dict) or not all(isinstance(k, str) and isinstance(v, list) and v
+                                                         for k, v in self.values.items()):
+            raise SettingError(f"plan '{self.name}': values must map axis names to non-empty lists; got {self.values!r}")
         if self.map_axes is not None and len(self.map_axes) != 2:
             raise SettingError(f"plan '{self.name}': map_axes must name two axes; got {list(self.map_axes)}")
 
@@ -104,6 +115,9 @@ def build_plan(raw: dict[str, Any], named: dict[str, Plan], where: str, default_
     start = named[base_name].as_dict()
     merged = {**start, **raw, "base": {**start.get("base", {}), **raw.get("base", {})}}
     merged["name"] = raw.get("name", default_name)
+    if merged["name"] in named and Plan(**merged) != named[merged["name"]]:
+        raise SettingError(f"{where}: the name '{merged['name']}' is the case's own plan; a plan that differs from it "
+                           "needs a name of its own (it names the run's folder)")
     try:
         return Plan(**merged)
     except TypeError as err:

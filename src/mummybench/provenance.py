@@ -74,7 +74,7 @@ def trial_span(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def same_machine(envs: list[dict[str, Any]], here: dict[str, Any]) -> bool:
-    """Whether this process's CPU model and instruction-set mode are those of some trial's."""
+def trials_elsewhere(envs: list[dict[str, Any]], here: dict[str, Any]) -> int:
+    """How many of the trials ran on another CPU model or instruction-set mode than this process."""
     keys = ("cpu", "isa_mode")
-    return any(all(e["env"].get(k) == here.get(k) for k in keys) for e in envs)
+    return sum(e["trials"] for e in envs if any(e["env"].get(k) != here.get(k) for k in keys))

@@ -15,7 +15,7 @@ from .stats import LEVEL, per_look_level
 from .store import _clean
 
 SUMMARY_VERSION = 1
-FIGURE_STYLE = 3  # bump when the figure code changes, so that cached figures are redrawn
+FIGURE_STYLE = 4  # bump when the figure code changes, so that cached figures are redrawn
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -84,6 +84,27 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
     })
 
 
+def changed_base(result: SearchResult) -> dict[str, Any]:
+    """The plan's changes to the paper setting (entries of `base` equal to the paper value are not changes)."""
+    return {k: v for k, v in result.plan.base.items() if result.case.paper.get(k) != v}
+
+
+def anchor_words(result: SearchResult) -> tuple[str, str]:
+    """How the report names the setting the search starts from, and one axis's value there."""
+    return ("the paper setting", "the paper value") if not changed_base(result) else \
+        ("the plan's base setting", "its value in the plan's base setting")
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
 def plan_banner(result: SearchResult) -> list[str]:
     """A visible warning on any report that does not come from the case's full plan: what it is not, and what
     its plan changed."""
@@ -91,16 +112,18 @@ def plan_banner(result: SearchResult) -> list[str]:
     if full is not None and plan.as_dict() == full.as_dict():
         return []
     changed = []
-    if plan.base:
-        changed.append("it changes the setting (" + ", ".join(f"`{k}={v}`" for k, v in plan.base.items()) + ")")
+    if changed_base(result):
+        changed.append("it changes the setting (" + ", ".join(f"`{k}={v}`" for k, v in changed_base(result).items()) + ")")
     if full is not None:
         mine, theirs = plan.as_dict(), full.as_dict()
-        diffs = [f"{k} {mine[k]} (full: {theirs[k]})" for k in mine if k not in ("name", "base") and mine[k] != theirs[k]]
+        diffs = [f"{k} {_plain(mine[k])} (full: {_plain(theirs[k])})" for k in mine
+                 if k not in ("name", "base") and mine[k] != theirs[k]]
         if diffs:
             changed.append("its budget differs from the full plan's: " + "; ".join(diffs))
     return [f"> **Not the committed result.** This report comes from the plan `{plan.name}`, not the case's full "
             f"plan{': ' + '; '.join(changed) if changed else ''}. Treat it as a smoke test; quote the committed "
-            f"results (`make case-{result.case.name}`) instead.", ""]
+            "results instead" + (f" (`make case-{result.case.name}`)." if result.case.listed else
+                                 f" (`mummybench run {result.case.name} --plan full`)."), ""]
 
 
 def statistics_block(result: SearchResult) -> dict[str, Any]:
@@ -120,7 +143,7 @@ def statistics_block(result: SearchResult) -> dict[str, Any]:
 def method_sentence(st: dict[str, Any]) -> str:
     looks = ", ".join(map(str, st["looks"]))
     anchor = "" if st["anchor_looks"] == st["looks"] else \
-        (f" (the paper setting: looks at {', '.join(map(str, st['anchor_looks']))} seeds, each at "
+        (f" (the anchor setting: looks at {', '.join(map(str, st['anchor_looks']))} seeds, each at "
          f"{100 * st['anchor_per_look_level']:.2f}%)")
     bounds = f", clipped to the metric's range [{st['bounds'][0]:g}, {st['bounds'][1]:g}]" if st["bounds"] else ""
     return (f"Each setting is judged after {looks} seeds{anchor}, stopping at the first look that decides. Every look uses "
@@ -212,7 +235,7 @@ def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
             if bracket:
                 value = bracket["flip_at"]
                 setting = {**result.base, r.axis.name: value}
-                out.append((f"{r.axis.name}={value} ({name} the paper value)", r.axis.name, setting))
+                out.append((f"{r.axis.name}={value} ({name} the anchor's value)", r.axis.name, setting))
     return out
 
 
@@ -270,7 +293,7 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
             curves = [(str(v.value), v.axes[k], v.base[name]) for v in variants]
             plot(f"compare_{name}.png", [by, [e["axes"][k]["points"] for e in data["compare"]["variants"]]],
                  lambda path, curves=curves, name=name: _draw("compare_plot", by, curves, claim, path))
-    examples = [("paper setting", "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
+    examples = [(anchor_words(result)[0], "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
     if result.compare:  # each compared category at the base setting, e.g. every implementation's own examples
         by, variants = result.compare
         examples += [(f"{by}={v.value} at the base setting", f"{by}_{v.value}", v.base) for v in variants
@@ -281,7 +304,7 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
         record = result.runner.record(setting, 0)
         if not record or record.get("error"):
             continue
-        title, found = f"{label}, seed 0", record.get("examples") or {}
+        title, found = f"{claim.label} — {label}, seed 0", record.get("examples") or {}
         made = plot(f"examples_{slug}.png", [found, title, drawing_code],
                     lambda path, found=found, title=title: _draw("save", case.draw(found, title), path))
         shown.append((label, setting, record, f"examples_{slug}.png" if made else None))
@@ -377,6 +400,7 @@ def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
 
 def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     case, claim, rep, prov = result.case, result.case.claim, result.reproduction, data["provenance"]
+    where, value_word = anchor_words(result)
     spread = f"{_num(min(rep.values))} to {_num(max(rep.values))}" if rep.values else "n/a"
     lines = [f"# {case.title or case.name}", ""]
     if prov.get("stale"):
@@ -391,21 +415,21 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += [f"Source: {claim.source}", ""]
     st = data["statistics"]
     lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds. {method_sentence(st)}", "",
-              "## Reproduction at the paper setting" if not result.plan.base else
+              "## Reproduction at the paper setting" if not changed_base(result) else
               "## At the plan's base setting (not the paper's: "
-              + ", ".join(f"{k}={v}" for k, v in result.plan.base.items()) + ")", "",
+              + ", ".join(f"{k}={v}" for k, v in changed_base(result).items()) + ")", "",
               f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
               f"(seed-only spread: {spread}).", "",
               "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), ""]
     if rep.all_failed:
-        lines += [f"**Every trial at the paper setting failed** ({len(rep.failed)}): see Failed trials below.", ""]
+        lines += [f"**Every trial at {where} failed** ({len(rep.failed)}): see Failed trials below.", ""]
     elif rep.values and not all(claim.satisfied(v) for v in rep.values) and any(claim.satisfied(v) for v in rep.values):
         lines += ["**Seed noise alone crosses the threshold here:** some seeds satisfy the claim and some do not.", ""]
     elif rep.verdict == "inconclusive":
-        lines += ["**Inconclusive at the paper setting:** the interval still straddles the threshold after "
+        lines += [f"**Inconclusive at {where}:** the interval still straddles the threshold after "
                   f"{len(rep.values)} seeds, so no axis can flip the verdict.", ""]
     lines += ["## Breaking points, one axis at a time", "",
-              "Each axis moves alone from the paper value across its plausible range; the bracket is the last value "
+              f"Each axis moves alone from {value_word} across its plausible range; the bracket is the last value "
               "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
               "the two: there the claim is within seed noise of its threshold.", "",
               "| axis | paper | below: holds at → breaks at | above: holds at → breaks at | nearest break, relative |",
@@ -422,7 +446,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         lines += [f"**{r.axis.name}** — {r.axis.why}", "", f"![{r.axis.name}](figures/axis_{r.axis.name}.png)", ""]
     if result.map:
         m = result.map
-        lines += ["## Fragility map", "", f"`{m['x']['name']}` × `{m['y']['name']}`, every other axis at the paper value.", "",
+        lines += ["## Fragility map", "", f"`{m['x']['name']}` × `{m['y']['name']}`, every other axis at {value_word}.", "",
                   "![map](figures/map.png)", ""]
     lines += _compare_lines(result, data)
     lines += _also_lines(data)
@@ -441,7 +465,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     if rs["samples"] and rs.get("dropped"):
         lines += [f"{rs['dropped']} of the {rs['requested']} requested draws were dropped: the case's `check` rejected "
                   "100 tries each.", ""]
-    lines += ["## Concrete examples", "", "Seed 0 at the paper setting and at each first breaking value"
+    lines += ["## Concrete examples", "", f"Seed 0 at {where} and at each first value where the verdict flips"
               + (f", and at each `{result.compare[0]}` compared." if result.compare else "."), ""]
     for label, _setting, record, png in shown:
         lines += [f"### {label}", ""]
@@ -478,9 +502,10 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
               f"- python {prov.get('python')} on {prov.get('platform')}; CPU: {prov.get('cpu')} ({prov.get('cores')} cores)",
               f"- wall time of this command: {_num(prov.get('wall_s'))} s; trials it ran: {prov.get('trials_run')}, "
               f"taken from the store: {prov.get('trials_cached')}"]
-    if prov.get("rendered_on_another_machine"):
+    elsewhere = prov.get("trials_elsewhere") or 0
+    if elsewhere:
         rt = prov.get("runtime") or {}
-        lines.append(f"- **This report was rendered on another machine** ({rt.get('cpu')}, instruction set "
-                     f"{rt.get('isa_mode')}) than the one its trials ran on (above).")
+        lines.append(f"- **Rendered on another machine than {elsewhere} of the {prov.get('trials_used')} trials ran on** "
+                     f"(this one: {rt.get('cpu')}, instruction set {rt.get('isa_mode')}; theirs above).")
     lines.append("")
     return "\n".join(lines)

@@ -104,6 +104,12 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         raise SettingError(f"plan '{plan.name}': {err}") from None
     for name in (*(plan.axes or ()), *(plan.map_axes or ())):
         case.axis(name)
+    for name, values in plan.values.items():
+        axis = case.axis(name)
+        if not isinstance(values, list) or not values:
+            raise SettingError(f"plan '{plan.name}': values of '{name}' must be a non-empty list")
+        for v in values:
+            axis.check(v)
     if case.compare:
         by, swept = case.compare
         if case.axis(by).numeric:
@@ -150,7 +156,8 @@ def _compare(case: Case, base: Setting, plan: Plan, runner: Runner) -> tuple[str
 
 def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runner, anchor: str) -> list[AxisResult]:
     results = [AxisResult(axis) for axis in axes]
-    grid = [(r, v) for r in results for v in r.axis.order([*r.axis.grid(plan.grid_points), base[r.axis.name]])
+    grid = [(r, v) for r in results
+            for v in r.axis.order([*plan.values.get(r.axis.name, r.axis.grid(plan.grid_points)), base[r.axis.name]])
             if _valid(case, _with(base, **{r.axis.name: v}))]
     evals = runner.evaluate([_with(base, **{r.axis.name: v}) for r, v in grid], "sweep")
     for (r, value), ev in zip(grid, evals):
