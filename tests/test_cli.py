@@ -222,3 +222,14 @@ def test_sweep_judges_one_axis_at_listed_values(tmp_path, capsys):
     capsys.readouterr()
     assert main(["run", "synthetic", "--results", str(tmp_path / "x"), "--sweep", "a=1,99"]) == 2
     assert "must be in" in capsys.readouterr().err
+
+
+def test_env_prints_the_pins_for_a_hand_started_worker(capsys, monkeypatch):
+    """`mummybench env` prints export lines a `dask worker` can eval, or nothing in native mode."""
+    from mummybench import runtime
+
+    monkeypatch.setattr(runtime, "isa_mode", lambda: "portable")
+    assert main(["env"]) == 0
+    assert "export ATEN_CPU_CAPABILITY=" in capsys.readouterr().out
+    monkeypatch.setattr(runtime, "isa_mode", lambda: "native")
+    assert main(["env"]) == 0 and capsys.readouterr().out == ""

@@ -464,6 +464,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_env(args: argparse.Namespace) -> int:
+    """Print `export` lines for the instruction-set pins, for processes started by hand (a `dask worker`)."""
+    from .runtime import PORTABLE, isa_mode
+
+    if isa_mode() == "portable":
+        for var, value in PORTABLE.items():
+            print(f"export {var}={shlex.quote(os.environ.get(var, value))}")
+    return 0
+
+
 def cmd_readme(args: argparse.Namespace) -> int:
     """Rewrite the results blocks of README.md and cases/*/README.md from results/*/summary.json."""
     from .readme import render_blocks, stale_blocks
@@ -552,6 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="file to write (default: <case>_trials.<format> here)")
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("env", help="export lines for the AVX2 code-path pins: eval \"$(mummybench env)\" on a dask worker")
+    p.set_defaults(func=cmd_env)
     p = sub.add_parser("new", help="scaffold a new case: a runnable toy, its README skeleton and its contract test")
     p.add_argument("name", help="lower-case words joined by hyphens, e.g. my-case")
     p.add_argument("--dir", default="cases", help="the folder of case folders to write into (default: ./cases)")

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .report import grey_words, not_swept
+
 START = "<!-- results:start"
 END = "<!-- results:end -->"
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
@@ -37,16 +39,20 @@ def _side(axis: dict[str, Any], name: str) -> str:
     if b:
         text = f"holds at {b['holds_at']} ({_num(b['holds_mean'])}), **breaks at {b['breaks_at']}** ({_num(b['breaks_mean'])})"
         if b.get("inconclusive_between"):
-            text += f"; inconclusive between: {', '.join(map(str, b['inconclusive_between']))}"
+            text += f"; inconclusive between: {grey_words(axis, b['inconclusive_between'])}"
         if b.get("paper_verdict_returns_at"):
             text += f"; the anchor's verdict returns at {', '.join(map(str, b['paper_verdict_returns_at']))}"
         return text
     if status == "inconclusive":
-        return "no clear break; inconclusive at " + ", ".join(map(str, axis.get(f"{name}_inconclusive") or []))
+        return "no clear break; inconclusive at " + grey_words(axis, axis.get(f"{name}_inconclusive") or [])
     tried = axis.get(f"{name}_tried")
     if status == "robust":
         what = "no break" if axis.get("anchor_verdict", "holds") == "holds" else "never holds"
-        return f"{what} at the {len(tried or [])} value(s) tried" if tried else "— (end of range)"
+        if tried:
+            return f"{what} at the {len(tried)} value(s) tried"
+        plausible = axis.get("plausible")
+        at_end = plausible is None or axis["paper"] == (plausible[0] if name == "below" else plausible[1])
+        return not_swept(at_end)
     return status or "—"
 
 
@@ -98,7 +104,9 @@ def _flips(summary: dict[str, Any]) -> str:
         for name in ("below", "above"):
             b = axis.get(name)
             if b:
-                out.append(f"{axis['name']} {axis['paper']}→{b.get('flip_at', b['breaks_at'])}")
+                grey = b.get("inconclusive_between") or []
+                out.append(f"{axis['name']} {axis['paper']}→{b.get('flip_at', b['breaks_at'])}"
+                           + (f" (inconclusive from {grey[0]})" if grey else ""))
         if axis.get("categories"):
             flipped = [k for k, v in axis["categories"].items() if v == opposite]
             if flipped:

@@ -210,6 +210,7 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
     """One swept axis for summary.json: its points, and the bracket on each side of the paper value."""
     paper = base[r.axis.name]
     entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "anchor_verdict": anchor,
+                             "plausible": list(r.axis.plausible),
                              "kind": "category" if r.axis.categorical else
                                  ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
                                  "below": None, "above": None,
@@ -342,26 +343,41 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
             grey = b.get("inconclusive_between") or []
             back = b.get("paper_verdict_returns_at") or []
             cells.append(f"{b['holds_at']} → **{b['breaks_at']}**"
-                         + (f" (inconclusive between: {', '.join(map(str, grey))})" if grey else "")
+                         + (f" (inconclusive between: {grey_words(entry, grey)})" if grey else "")
                          + (" (not bisected: plan depth 0)" if status.startswith("grid only") else "")
                          + (f"; **a dip**: the paper's verdict returns at {', '.join(map(str, back))}" if back else ""))
             d = _gap(r, entry["paper"], b["flip_at"])
             if nearest is None or d < nearest[0]:
                 nearest = (d, b["flip_at"])
         elif status == "inconclusive":
-            cells.append("no clear break; inconclusive at " + ", ".join(map(str, entry.get(f"{name}_inconclusive", []))))
+            cells.append("no clear break; inconclusive at " + grey_words(entry, entry.get(f"{name}_inconclusive", [])))
         elif status == "robust":
-            cells.append(_no_break(r, entry.get(f"{name}_tried") or [], entry.get("anchor_verdict", "holds")))
+            cells.append(_no_break(r, entry.get(f"{name}_tried") or [], entry.get("anchor_verdict", "holds"), name,
+                                   entry["paper"]))
         else:
             cells.append(status)
     return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
 
 
-def _no_break(r: AxisResult, tried: list[Any], anchor: str = "holds") -> str:
+def not_swept(at_end: bool) -> str:
+    """Why a side has no grid value: the anchor is the end of the plausible range, or no other value is valid here."""
+    return "— (the anchor is the end of the range)" if at_end else \
+        "not swept (no other value of this axis is valid at this setting)"
+
+
+def grey_words(entry: dict[str, Any], values: list[Any]) -> str:
+    """Inconclusive values, each marked when every trial there failed (nothing was measured, not seed noise)."""
+    failed = {str(p["value"]) for p in entry.get("points", []) if not p.get("n_seeds") and p.get("n_failed")}
+    return ", ".join(f"{v} (every trial failed)" if str(v) in failed else str(v) for v in values)
+
+
+def _no_break(r: AxisResult, tried: list[Any], anchor: str, side: str, paper: Any) -> str:
     """'No flip' with what it rests on: how many grid values, over what range, at what spacing. With a breaking
     anchor it says the claim never holds there, not that nothing breaks."""
     if not tried:
-        return "— (the paper value is the end of the range)"
+        end = r.axis.plausible[0] if side == "below" else r.axis.plausible[1]
+        pos, limit = r.axis.position(paper), r.axis.position(end)
+        return not_swept(pos <= limit if side == "below" else pos >= limit)
     values = sorted(tried, key=r.axis.position)
     span = f"{values[0]}–{values[-1]}" if len(values) > 1 else f"{values[0]}"
     if not r.axis.numeric:

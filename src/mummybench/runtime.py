@@ -108,3 +108,4 @@ def fingerprint() -> dict[str, Any]:
             pass
     _CACHE[loaded] = out
     return {**out, "threads": threads}
+
