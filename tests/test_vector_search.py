@@ -73,3 +73,19 @@ def test_real_sentences_and_offline_embeddings():
     assert len(sentences) > 2000 and all(len(s.split()) >= 4 for s in sentences[:50])
     emb = datasets.encode(sentences[:3])
     assert emb.shape == (3, 384) and np.allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-3)
+
+
+@pytest.mark.parametrize("kind, expected", [("faiss_hnsw", 16), ("hnswlib", 100)])
+def test_the_search_budget_is_the_one_the_setting_asked_for(kind, expected):
+    """efSearch is passed as set: faiss searches with 16 even for k = 100 (and recall drops), while hnswlib raises
+    its ef to k by itself; the budget each library used is reported, never silently raised to k."""
+    rng = np.random.default_rng(0)
+    base, queries = rng.normal(size=(3000, 24)).astype(np.float32), rng.normal(size=(100, 24)).astype(np.float32)
+    truth, _ = indexes.ground_truth(base, queries, "l2", 100)
+    built = indexes.build(kind, base, "l2", 16, 40, 0)
+    found, _, used = indexes.search(built, queries, 100, 16, 1)
+    assert used == expected
+    wide, _, used_wide = indexes.search(built, queries, 100, 200, 1)
+    assert used_wide == 200
+    low, high = indexes.recall(found, truth).mean(), indexes.recall(wide, truth).mean()
+    assert (low < high - 0.05) if kind == "faiss_hnsw" else (low <= high)

@@ -121,15 +121,17 @@ class VectorSearch(Case):
         base_ix, queries_ix, space = indexes.prepare_vectors(base, queries, metric)
         truth, truth_dist = indexes.ground_truth(base, queries, metric, max(k, 20))
         built = indexes.build(setting["implementation"], base_ix, space, setting["M"], setting["ef_construction"], seed)
-        found, qps = indexes.search(built, queries_ix, k, setting["ef_search"], setting["nprobe"])
+        found, qps, budget_used = indexes.search(built, queries_ix, k, setting["ef_search"], setting["nprobe"])
         per_query = indexes.recall(found, truth[:, :k])
         budgets = NPROBE_CURVE if setting["implementation"] == "faiss_ivf" else EF_CURVE
         curve = []
         for b in budgets:
-            f, q = indexes.search(built, queries_ix, k, b, b)
-            curve.append({"budget": b, "recall": round(float(indexes.recall(f, truth[:, :k]).mean()), 4), "qps": round(q, 1)})
+            f, q, used = indexes.search(built, queries_ix, k, b, b)
+            curve.append({"budget": b, "budget_used": used, "recall": round(float(indexes.recall(f, truth[:, :k]).mean()), 4),
+                          "qps": round(q, 1)})
         metrics = {"recall": float(per_query.mean()), "recall_p10": float(np.quantile(per_query, 0.1)),
                    "qps": float(qps), "build_s": float(built.build_s), "n_base": float(len(base)),
+                   "search_budget_used": float(budget_used),  # efSearch (or nprobe) as the library applied it
                    **indexes.hardness(truth_dist, base, queries, metric)}
         return Outcome(metrics=metrics, examples=self._examples(setting, base, queries, truth, truth_dist, found,
                                                                 per_query, curve))

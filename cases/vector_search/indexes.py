@@ -77,15 +77,20 @@ def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int,
     return Built(index, order, time.perf_counter() - start, kind)
 
 
-def search(built: Built, queries: np.ndarray, k: int, ef: int, nprobe: int) -> tuple[np.ndarray, float]:
-    """(original ids of the k results per query, queries per second) at one search budget."""
+def search(built: Built, queries: np.ndarray, k: int, ef: int, nprobe: int) -> tuple[np.ndarray, float, int]:
+    """(original ids of the k results per query, queries per second, the budget the library used) at one search
+    budget. The budget is the setting's, passed as it is: faiss searches with efSearch even below k, while
+    hnswlib raises its ef to k by itself (hnswlib's searchKnn uses max(ef, k)); the third value says which."""
     index = built.index
     if built.kind == "faiss_hnsw":
-        index.hnsw.efSearch = max(ef, k)
+        index.hnsw.efSearch = ef
+        used = int(index.hnsw.efSearch)
     elif built.kind == "faiss_ivf":
         index.nprobe = nprobe
+        used = int(index.nprobe)
     else:
-        index.set_ef(max(ef, k))
+        index.set_ef(ef)
+        used = max(int(index.ef), k)
     start = time.perf_counter()
     if built.kind == "hnswlib":
         ids, _ = index.knn_query(queries, k=k, num_threads=1)
@@ -93,7 +98,7 @@ def search(built: Built, queries: np.ndarray, k: int, ef: int, nprobe: int) -> t
         _, ids = index.search(queries, k)
     elapsed = time.perf_counter() - start
     ids = np.asarray(ids, dtype=np.int64)
-    return np.where(ids >= 0, built.order[np.clip(ids, 0, None)], -1), len(queries) / max(elapsed, 1e-9)
+    return np.where(ids >= 0, built.order[np.clip(ids, 0, None)], -1), len(queries) / max(elapsed, 1e-9), used
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> np.ndarray:
