@@ -89,3 +89,14 @@ def test_the_search_budget_is_the_one_the_setting_asked_for(kind, expected):
     assert used_wide == 200
     low, high = indexes.recall(found, truth).mean(), indexes.recall(wide, truth).mean()
     assert (low < high - 0.05) if kind == "faiss_hnsw" else (low <= high)
+
+
+def test_ivf_is_trained_as_faiss_asks():
+    """The IVF baseline never has more lists than n/39 (faiss's minimum of 39 training points per centroid), and the
+    trial records how many it used."""
+    for n in (1000, 20000, 100000, 200000):
+        assert 1 <= indexes.ivf_lists(n) <= n // 39
+    assert indexes.ivf_lists(20000) == 512  # 4·sqrt(n) = 565 would train 565 centroids on 20,000 points
+    rng = np.random.default_rng(0)
+    built = indexes.build("faiss_ivf", rng.normal(size=(2000, 8)).astype(np.float32), "l2", 32, 40, 0)
+    assert built.lists == indexes.ivf_lists(2000) == 51

@@ -70,7 +70,7 @@ class VectorSearch(Case):
              why="build-time beam (faiss default 40, hnswlib default 200)"),
         Axis("ef_search", Int(8, 512, log=True), paper=64, plausible=(16, 256), why="search-time beam: the speed-recall knob"),
         Axis("nprobe", Int(1, 256, log=True), paper=16, plausible=(1, 128),
-             why="IVF only: inverted lists searched, of 4*sqrt(n)"),
+             why="IVF only: inverted lists searched, of min(4*sqrt(n), n/39)"),
         Axis("implementation", Choice(("faiss_hnsw", "faiss_ivf", "hnswlib")), paper="faiss_hnsw",
              why="the same graph in the authors' own library (hnswlib), and faiss's inverted-file index"),
     )
@@ -132,6 +132,7 @@ class VectorSearch(Case):
         metrics = {"recall": float(per_query.mean()), "recall_p10": float(np.quantile(per_query, 0.1)),
                    "qps": float(qps), "build_s": float(built.build_s), "n_base": float(len(base)),
                    "search_budget_used": float(budget_used),  # efSearch (or nprobe) as the library applied it
+                   **({"ivf_lists": float(built.lists)} if built.lists else {}),
                    **indexes.hardness(truth_dist, base, queries, metric)}
         return Outcome(metrics=metrics, examples=self._examples(setting, base, queries, truth, truth_dist, found,
                                                                 per_query, curve))

@@ -44,6 +44,14 @@ class Built:
     order: np.ndarray  # position in the index -> original id
     build_s: float
     kind: str
+    lists: int = 0  # inverted lists of an IVF index (0 for a graph)
+
+
+def ivf_lists(n: int) -> int:
+    """Inverted lists for n vectors: faiss's rule of thumb of 4 x sqrt(n), but never more than n / 39, the fewest
+    training points per centroid faiss's k-means accepts without warning ("please provide at least 39 x k training
+    points"): an IVF index trained below that is a handicapped baseline."""
+    return max(1, min(int(4 * np.sqrt(n)), n // 39))
 
 
 def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int, seed: int) -> Built:
@@ -59,7 +67,7 @@ def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int,
     elif kind == "faiss_ivf":
         import faiss
 
-        nlist = max(1, int(4 * np.sqrt(len(base))))  # faiss's rule of thumb, 4-16 x sqrt(n)
+        nlist = ivf_lists(len(base))
         metric = faiss.METRIC_INNER_PRODUCT if space == "ip" else faiss.METRIC_L2
         quantizer = faiss.IndexFlatIP(base.shape[1]) if space == "ip" else faiss.IndexFlatL2(base.shape[1])
         index = faiss.IndexIVFFlat(quantizer, base.shape[1], nlist, metric)
@@ -74,7 +82,7 @@ def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int,
         index.add_items(data, np.arange(len(data)), num_threads=1)
     else:
         raise ValueError(f"unknown index {kind!r}")
-    return Built(index, order, time.perf_counter() - start, kind)
+    return Built(index, order, time.perf_counter() - start, kind, int(index.nlist) if kind == "faiss_ivf" else 0)
 
 
 def search(built: Built, queries: np.ndarray, k: int, ef: int, nprobe: int) -> tuple[np.ndarray, float, int]:
