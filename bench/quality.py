@@ -104,8 +104,9 @@ def bracket_coverage(realisations: int = 200, crn: bool = True, plan: Plan | Non
                 widths.append(hi - lo)
         both += all(ok.values())
         trials.append(runner.ran)
-        if dense_every and k % dense_every == 0 and widths:
-            width = min(abs(b["holds_at"] - b["breaks_at"]) for b in brackets.values() if b)
+        found = [abs(b["holds_at"] - b["breaks_at"]) for b in brackets.values() if b]
+        if dense_every and k % dense_every == 0 and found:
+            width = min(found)
             dense, dense_ok = _dense(case, plan, width)
             ratios.append(runner.ran / dense)
             dense_cover.append(dense_ok)
@@ -131,10 +132,14 @@ def _dense(case: Toy, plan: Plan, width: float) -> tuple[int, float]:
     for name, truth in TRUTH.items():
         walk = [v for v in values if (v <= 5.0 if name == "below" else v >= 5.0)]
         walk = walk[::-1] if name == "below" else walk
-        last_hold = next((i for i in range(len(walk) - 1, -1, -1) if verdicts[walk[i]] == "holds"
-                          and all(verdicts[w] != "breaks" for w in walk[:i])), None)
-        first_break = next((w for w in walk if verdicts[w] == "breaks"), None)
+        last_hold = first_break = None  # walking away from a = 5: the last hold before the first break
+        for w in walk:
+            if verdicts[w] == "breaks":
+                first_break = w
+                break
+            if verdicts[w] == "holds":
+                last_hold = w
         if last_hold is not None and first_break is not None:
-            lo, hi = sorted((walk[last_hold], first_break))
+            lo, hi = sorted((last_hold, first_break))
             ok += lo <= truth <= hi
     return runner.ran, ok / 2

@@ -21,7 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+# isort: off
+import mummybench  # noqa: E402, F401 - before numpy, so that its instruction-set pins apply here too
 import numpy as np  # noqa: E402
+# isort: on
 from timed import Timed50  # noqa: E402
 
 from mummybench.execute import InProcessExecutor, PoolExecutor, Task  # noqa: E402

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+import mummybench  # noqa: F401 - before any test imports numpy, so that the instruction-set pins apply
+
 ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "tests", ROOT / "bench"):
     if str(path) not in sys.path:

@@ -200,3 +200,47 @@ def test_dropped_random_draws_are_reported(tmp_path):
     data, text = _report_for(tmp_path, Picky(), plan)
     assert data["robust_share"]["requested"] == 4 and data["robust_share"]["dropped"] == 4
     assert "asked for 4 random settings" in text
+
+
+def test_review_regressions():
+    """A NaN rerun is a verdict difference for verify; a bad --cases folder does not linger into the next command;
+    compare survives an anchor whose every trial failed; `listed` is a declaration (no rerun)."""
+    import math
+
+    from cases.synthetic.case import Synthetic
+    from mummybench.case import trial_code
+    from mummybench.cli import main, verify_level
+    from mummybench.compare import differences
+    from mummybench.registry import UNAVAILABLE
+
+    class Loose(Synthetic):
+        tolerance = {}
+
+    level, problems = verify_level(Loose(), {"score": 0.95}, {"metrics": {"score": math.nan}, "error": None}, {})
+    assert level == "DIFFERS" and "differs" in problems[0]
+    assert main(["--cases", "/nonexistent-cases-dir", "list"]) == 0 and UNAVAILABLE
+    assert main(["list"]) == 0 and not any("nonexistent" in k for k in UNAVAILABLE)
+    summary = {"case": "x", "reproduction": {"verdict": "inconclusive", "mean": None, "n_seeds": 0}, "axes": [],
+               "robust_share": {"holds": 0, "samples": 0}}
+    other = {**summary, "reproduction": {"verdict": "holds", "mean": 0.9, "n_seeds": 3}}
+    assert "n/a" in differences(summary, other)[0]
+    source = "class Toy(Synthetic):\n    name = 'toy'\n"
+    classes = frozenset({"Toy"})
+    assert trial_code(source, classes) == trial_code(source + "    listed = False\n", classes)
+
+
+def test_dry_run_follows_a_sweep(tmp_path, capsys):
+    """--dry-run with --sweep lists the swept values, as the run would evaluate them."""
+    from mummybench.cli import main
+
+    assert main(["run", "synthetic", "--dry-run", "--sweep", "a=1,2.5,8", "--plan-set", "depth=0",
+                 "--results", str(tmp_path)]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("sweep"))
+    assert line.split()[1] == "4"  # 1, 2.5, 8 and the anchor's 5
+
+
+def test_tls_options_need_dask(tmp_path, capsys):
+    from mummybench.cli import main
+
+    assert main(["run", "synthetic", "--jobs", "0", "--tls-key", "k.pem", "--results", str(tmp_path)]) == 2
+    assert "need --executor dask" in capsys.readouterr().err

@@ -40,7 +40,7 @@ def test_verify_levels_drift_of_undeclared_metrics_is_not_a_failure(tmp_path, ca
     level, problems = verify_level(case, stored, {"metrics": {"score": 0.95 + 1e-12}, "error": None}, drift)
     assert (level, problems) == ("same verdict", []) and drift["score"] > 0
     level, problems = verify_level(case, stored, {"metrics": {"score": 0.5}, "error": None}, drift)
-    assert level == "DIFFERS" and "flips" in problems[0]
+    assert level == "DIFFERS" and "differs" in problems[0]
     assert verify_level(case, stored, {"metrics": {"score": 0.95}, "error": None}, {}) == ("identical", [])
     exact = Synthetic()  # declares score exact
     level, problems = verify_level(exact, stored, {"metrics": {"score": 0.95 + 1e-12}, "error": None}, {})

@@ -119,7 +119,8 @@ class Case:
 # Class attributes a Case declares for the harness and the reader. None can change what `trial` returns for a
 # given (setting, seed): the setting itself is in the store key. Edit them freely in a Case class; nothing reruns.
 # (So `trial` must not read them: a trial that used `self.claim.threshold` would change unseen.)
-DECLARATIONS = frozenset({"title", "claim", "also", "axes", "map_axes", "compare", "libraries", "plans", "tolerance"})
+DECLARATIONS = frozenset({"title", "claim", "also", "axes", "map_axes", "compare", "libraries", "plans", "tolerance",
+                          "listed"})
 
 
 def _declares(statement: ast.stmt) -> bool:

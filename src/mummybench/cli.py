@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -150,7 +151,7 @@ def _executor(case: Case, args: argparse.Namespace, plan: Plan) -> Any:
         except (OSError, ValueError, TypeError, TimeoutError) as err:
             where = f"the Dask scheduler at {args.address}" if args.address else "a local Dask cluster"
             raise SettingError(f"cannot reach {where}: {type(err).__name__}: {err}") from None
-    if args.address or args.tls_cert:
+    if args.address or args.tls_cert or args.tls_key or args.tls_ca_file:
         raise SettingError("--address and the --tls options need --executor dask")
     if args.jobs == 0:
         return InProcessExecutor(case, timeout_s=plan.timeout_s)
@@ -225,8 +226,8 @@ def _sweep_plan(case: Case, plan: Plan, text: str) -> Plan:
         raise SettingError(f"--sweep takes AXIS=V1,V2,...; got {text!r}")
     axis = case.axis(name.strip())
     values = [axis.parse(v) for v in raw.split(",")]
-    return Plan(**{**plan.as_dict(), "name": f"{plan.name}+sweep-{axis.name}", "axes": (axis.name,),
-                   "values": {axis.name: values}, "map_resolution": 0, "random_samples": 0, "compare": False})
+    return dataclasses.replace(plan, name=f"{plan.name}+sweep-{axis.name}", axes=(axis.name,),
+                               values={axis.name: values}, map_resolution=0, random_samples=0, compare=False)
 
 
 def _dry_run(case: Case, plan: Plan, out: Path) -> int:
@@ -241,7 +242,7 @@ def _dry_run(case: Case, plan: Plan, out: Path) -> int:
     print(f"{case.name}, plan {plan.name}: store {path} ({len(store)} trials)")
     print(f"{'phase':10s} {'settings':>8s} {'first look':>12s} {'in store':>9s} {'at most':>8s}")
     low = high = have = 0
-    for phase, settings, first, most in planned(case, plan):
+    for phase, settings, first, most in planned(case, plan, runner.schedule(), runner.schedule(plan.anchor_seeds)):
         if phase == "bisect":
             print(f"{phase:10s} {'?':>8s} {'?':>12s} {'':>9s} {most:>8d}   (depends on the verdicts)")
             high += most
@@ -285,9 +286,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise SettingError(f"no run.json in {out}: say which plan with --plan")
     if not (out / "trials.jsonl").is_file():
         raise SettingError(f"no store at {out / 'trials.jsonl'}: run `mummybench run {case.name}` first")
-    meta.pop("plan", None)
-    meta.pop("stale", None)
-    meta = {"command": "mummybench " + shlex.join(args.argv), "wall_s": None, "trials_run": 0,
+    meta = {"command": "mummybench " + shlex.join(args.argv),
             "last_run": {k: meta.get(k) for k in ("command", "wall_s", "trials_run", "trials_cached")}}
     with Store(out / "trials.jsonl") as store:
         try:
@@ -392,13 +391,14 @@ def verify_level(case: Case, stored: dict[str, Any], result: dict[str, Any], dri
             problems.append(f"{k}: stored {a!r}, rerun {b!r} (declared tolerance {tolerance:g})")
         elif tolerance is None:
             within = False
+    def verdict(claim: Any, metrics: dict[str, Any]) -> str:
+        problem = claim.problem(metrics)
+        return f"failed ({problem})" if problem else ("satisfied" if claim.satisfied(claim.value(metrics)) else "not")
+
     for claim in (case.claim, *case.also):
-        try:
-            before, after = claim.satisfied(claim.value(stored)), claim.satisfied(claim.value(new))
-        except (KeyError, TypeError):
-            continue
+        before, after = verdict(claim, stored), verdict(claim, new)
         if before != after:
-            problems.append(f"verdict of `{claim.label}` flips: stored {claim.value(stored):.6g}, rerun {claim.value(new):.6g}")
+            problems.append(f"verdict of `{claim.label}` differs: stored {before}, rerun {after}")
     if problems:
         return "DIFFERS", problems
     if identical:
@@ -476,16 +476,15 @@ def cmd_env(args: argparse.Namespace) -> int:
 
 def cmd_readme(args: argparse.Namespace) -> int:
     """Rewrite the results blocks of README.md and cases/*/README.md from results/*/summary.json."""
-    from .readme import render_blocks, stale_blocks
+    from .readme import render_blocks
 
     root = Path(args.root)
     if not (root / "README.md").is_file() or not (root / "results").is_dir():
         raise SettingError(f"{root} is not a mummybench checkout (it needs README.md and results/): pass --root")
-    changed = render_blocks(root)
+    changed, unmarked = render_blocks(root)
     for path in changed:
         print(f"updated {path}")
-    missing = [p for p in stale_blocks(root) if p not in changed]
-    for path in missing:
+    for path in unmarked:
         print(f"{path} has no results block (add the markers: see docs/adding-a-case.md)", file=sys.stderr)
     return 0
 

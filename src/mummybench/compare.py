@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .report import _num
+
 
 def load_summary(path: Path) -> dict[str, Any]:
     """summary.json from a file or from a run folder holding one."""
@@ -51,8 +53,8 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     out = []
     ra, rb = a["reproduction"], b["reproduction"]
     if ra["verdict"] != rb["verdict"]:
-        out.append(f"anchor: {ra['verdict']} ({ra['mean']:.4g}, n={ra['n_seeds']}) -> {rb['verdict']} "
-                   f"({rb['mean']:.4g}, n={rb['n_seeds']})")
+        out.append(f"anchor: {ra['verdict']} ({_num(ra['mean'])}, n={ra['n_seeds']}) -> {rb['verdict']} "
+                   f"({_num(rb['mean'])}, n={rb['n_seeds']})")
     out += _axes("", a["axes"], b["axes"])
     for xa, xb in zip(a.get("also") or [], b.get("also") or []):
         if xa["reproduction"]["verdict"] != xb["reproduction"]["verdict"]:

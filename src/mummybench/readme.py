@@ -13,19 +13,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .report import grey_words, not_swept
+from .report import _num, grey_words, not_swept
 
 START = "<!-- results:start"
 END = "<!-- results:end -->"
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-
-
-def _num(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:.3g}"
-    return str(x)
 
 
 def _ci(entry: dict[str, Any]) -> str:
@@ -151,18 +143,19 @@ def _wrap(body: str) -> str:
     return f"{START} (generated: do not edit by hand) -->\n{body}\n{END}"
 
 
-def render_blocks(root: Path) -> list[Path]:
-    """Rewrite every README's results block; returns the files changed. A README without markers is left alone."""
-    changed = []
+def render_blocks(root: Path) -> tuple[list[Path], list[Path]]:
+    """Rewrite every README's results block; returns (the files changed, the READMEs without markers, left alone)."""
+    changed, unmarked = [], []
     for path, body in blocks(root).items():
         text = path.read_text(encoding="utf-8")
         if START not in text:
+            unmarked.append(path)
             continue
         new = _BLOCK.sub(lambda _m, body=body: _wrap(body), text, count=1)
         if new != text:
             path.write_text(new, encoding="utf-8")
             changed.append(path)
-    return changed
+    return changed, unmarked
 
 
 def stale_blocks(root: Path) -> list[Path]:

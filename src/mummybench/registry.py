@@ -106,6 +106,7 @@ def discover() -> dict[str, type[Case]]:
     extra is not installed, or its case.py raises) is left out here, recorded in UNAVAILABLE with its file and
     reason, and explained by `get_case` and `list`."""
     found: dict[str, type[Case]] = {}
+    UNAVAILABLE.clear()  # reasons from an earlier discovery (another --cases) must not linger
     for folder in case_dirs():
         _from_folder(folder, found)
     _from_entry_points(found)

@@ -286,7 +286,7 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
              lambda path, r=r: _draw("axis_plot", r, claim, result.base[r.axis.name], path))
     if result.map:
         paper_cell = (result.base[result.map["x"]["name"]], result.base[result.map["y"]["name"]])
-        plot("map.png", [result.map, paper_cell, 2],
+        plot("map.png", [result.map, paper_cell],
              lambda path: _draw("map_plot", result.map, claim, path, paper_cell))
     if result.compare:
         by, variants = result.compare

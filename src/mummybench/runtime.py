@@ -16,6 +16,7 @@ import os
 import platform
 import sys
 from collections.abc import MutableMapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,18 @@ PORTABLE = {
 }
 
 
-def _cpu_flags() -> set[str]:
+@lru_cache(maxsize=1)
+def _cpu_flags() -> frozenset[str]:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
+                return frozenset(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return set()
+    return frozenset()
 
 
+@lru_cache(maxsize=1)
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -106,6 +109,15 @@ def fingerprint() -> dict[str, Any]:
             out["faiss_simd"] = sys.modules["faiss"].SIMDConfig.get_level_name()
         except Exception:  # noqa: BLE001
             pass
+    if out["isa_mode"] == "portable" and _wider_than_avx2(out):
+        out["isa_mode"] = "asked portable, ran native (a library loaded before mummybench)"
     _CACHE[loaded] = out
     return {**out, "threads": threads}
+
+
+def _wider_than_avx2(found: dict[str, Any]) -> bool:
+    """Whether a library dispatched past AVX2 although the portable paths were asked for (it loaded first)."""
+    wide = [*found.get("numpy_dispatch", []), str(found.get("torch_cpu_capability", "")), str(found.get("faiss_simd", ""))]
+    return any("512" in w or w == "X86_V4" for w in wide) or any("SkylakeX" in b or "Cooperlake" in b or "Sapphire" in b
+                                                                for b in found.get("blas", []))
 

@@ -104,12 +104,9 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         raise SettingError(f"plan '{plan.name}': {err}") from None
     for name in (*(plan.axes or ()), *(plan.map_axes or ())):
         case.axis(name)
-    for name, values in plan.values.items():
-        axis = case.axis(name)
-        if not isinstance(values, list) or not values:
-            raise SettingError(f"plan '{plan.name}': values of '{name}' must be a non-empty list")
+    for name, values in plan.values.items():  # Plan checked the shape; the values must suit their axis
         for v in values:
-            axis.check(v)
+            case.axis(name).check(v)
     if case.compare:
         by, swept = case.compare
         if case.axis(by).numeric:
@@ -154,11 +151,26 @@ def _compare(case: Case, base: Setting, plan: Plan, runner: Runner) -> tuple[str
     return by, variants
 
 
+def sweep_values(case: Case, base: Setting, axis: Axis, plan: Plan) -> list[Any]:
+    """The values one axis is swept at: the plan's listed values or its grid, with the base value, all valid."""
+    values = axis.order([*plan.values.get(axis.name, axis.grid(plan.grid_points)), base[axis.name]])
+    return [v for v in values if _valid(case, _with(base, **{axis.name: v}))]
+
+
+def map_cells(case: Case, base: Setting, plan: Plan) -> tuple[Axis, Axis, list[Any], list[Any], list[tuple]] | None:
+    """The 2-D map's axes, grid values and valid cells (i, j, setting), or None when the plan draws no map."""
+    pair = plan.map_axes or case.map_axes
+    if not pair or plan.map_resolution < 2:
+        return None
+    ax, ay = (case.axis(n) for n in pair)
+    xs, ys = ax.grid(plan.map_resolution), ay.grid(plan.map_resolution)
+    cells = [(i, j, _with(base, **{ax.name: x, ay.name: y})) for j, y in enumerate(ys) for i, x in enumerate(xs)]
+    return ax, ay, xs, ys, [c for c in cells if _valid(case, c[2])]
+
+
 def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runner, anchor: str) -> list[AxisResult]:
     results = [AxisResult(axis) for axis in axes]
-    grid = [(r, v) for r in results
-            for v in r.axis.order([*plan.values.get(r.axis.name, r.axis.grid(plan.grid_points)), base[r.axis.name]])
-            if _valid(case, _with(base, **{r.axis.name: v}))]
+    grid = [(r, v) for r in results for v in sweep_values(case, base, r.axis, plan)]
     evals = runner.evaluate([_with(base, **{r.axis.name: v}) for r, v in grid], "sweep")
     for (r, value), ev in zip(grid, evals):
         r.points[value] = ev
@@ -209,13 +221,10 @@ def _sweep(case: Case, base: Setting, axes: list[Axis], plan: Plan, runner: Runn
 
 
 def _map(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any] | None:
-    pair = plan.map_axes or case.map_axes
-    if not pair or plan.map_resolution < 2:
+    found = map_cells(case, base, plan)
+    if found is None:
         return None
-    ax, ay = (case.axis(n) for n in pair)
-    xs, ys = ax.grid(plan.map_resolution), ay.grid(plan.map_resolution)
-    cells = [(i, j, _with(base, **{ax.name: x, ay.name: y})) for j, y in enumerate(ys) for i, x in enumerate(xs)]
-    cells = [c for c in cells if _valid(case, c[2])]
+    ax, ay, xs, ys, cells = found
     evals = runner.evaluate([c[2] for c in cells], "map")
     values = [[None] * len(xs) for _ in ys]
     verdicts = [[None] * len(xs) for _ in ys]
@@ -250,23 +259,21 @@ def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, 
             "inconclusive": sum(ev.verdict == "inconclusive" for ev in evals), "evaluations": evals}
 
 
-def planned(case: Case, plan: Plan) -> list[tuple[str, list[Setting], int, int]]:
+def planned(case: Case, plan: Plan, schedule: tuple[int, ...],
+            anchor: tuple[int, ...]) -> list[tuple[str, list[Setting], int, int]]:
     """What a plan will evaluate before it has seen any result: (phase, settings, first-look seeds, most seeds)
-    per phase. Bisection and extra seeds depend on the verdicts, so they are bounded, not listed (`--dry-run`)."""
+    per phase, for the runner's seeding `schedule` (and the reproduction's `anchor` schedule). Bisection and extra
+    seeds depend on the verdicts, so they are bounded, not listed (`--dry-run`)."""
     base = resolve_base(case, plan)
-    first, most = plan.seeds_min, max(plan.seeds_max, plan.seeds_min)
-    out = [("reproduce", [base], plan.anchor_seeds or first, max(most, plan.anchor_seeds or 0))]
+    first, most = schedule[0], schedule[-1]
+    out = [("reproduce", [base], anchor[0], anchor[-1])]
     axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
-    grid = [_with(base, **{a.name: v}) for a in axes for v in a.order([*a.grid(plan.grid_points), base[a.name]])]
-    out.append(("sweep", [g for g in grid if _valid(case, g)], first, most))
+    out.append(("sweep", [_with(base, **{a.name: v}) for a in axes for v in sweep_values(case, base, a, plan)], first, most))
     sides = sum(2 for a in axes if not a.categorical)
     out.append(("bisect", [], 0, sides * plan.depth * 2 * most))  # at most two midpoints per side and step
-    pair = plan.map_axes or case.map_axes
-    if pair and plan.map_resolution >= 2:
-        ax, ay = (case.axis(n) for n in pair)
-        cells = [_with(base, **{ax.name: x, ay.name: y}) for y in ay.grid(plan.map_resolution)
-                 for x in ax.grid(plan.map_resolution)]
-        out.append(("map", [c for c in cells if _valid(case, c)], first, most))
+    cells = map_cells(case, base, plan)
+    if cells is not None:
+        out.append(("map", [c[2] for c in cells[4]], first, most))
     out.append(("random", sample_settings(case, base, plan), first, most))
     if plan.compare and case.compare:
         by, _ = case.compare
