@@ -58,7 +58,7 @@ class TopicModeling(Case):
     plans = {
         # CI smoke plan: half the corpus with the same 20 updates per pass, one axis, a cheap map pair.
         "quick": Plan("quick", seeds_min=3, seeds_max=3, seeds_step=1, anchor_seeds=6, grid_points=2, depth=1, map_resolution=2,
-                      random_samples=2, timeout_s=120, axes=("doc_length",), map_axes=("doc_length", "doc_alpha"),
+                      random_samples=0, timeout_s=120, axes=("doc_length",), map_axes=("doc_length", "doc_alpha"),
                       base={"n_docs": 1000, "chunksize": 50}),
         "full": Plan("full", seeds_min=3, seeds_max=6, seeds_step=3, grid_points=4, depth=2, map_resolution=4,
                      random_samples=24, timeout_s=300),
