@@ -9,6 +9,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "mummybench"  # stable ids inside SVG files, so identical figures are identical
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -160,6 +161,6 @@ def save(fig: Any, path: Path) -> bool:
     if fig is None:
         return False
     fig.savefig(path, dpi=110)
-    fig.savefig(path.with_suffix(".svg"))
+    fig.savefig(path.with_suffix(".svg"), metadata={"Date": None})  # no timestamp: a redraw changes nothing
     plt.close(fig)
     return True

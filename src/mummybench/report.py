@@ -15,7 +15,7 @@ from .stats import LEVEL, per_look_level
 from .store import _clean
 
 SUMMARY_VERSION = 1
-FIGURE_STYLE = 4  # bump when the figure code changes, so that cached figures are redrawn
+FIGURE_STYLE = 5  # bump when the figure code changes, so that cached figures are redrawn
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -227,7 +227,7 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
 
 
 def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
-    """(label, axis, setting) of the first value past every bracket where the verdict flips (where it breaks
+    """(label, figure slug, setting) of the first value past every bracket where the verdict flips (where it breaks
     when the paper setting holds, where it holds when the paper setting breaks)."""
     out = []
     for r in result.axes:
@@ -236,7 +236,8 @@ def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
             if bracket:
                 value = bracket["flip_at"]
                 setting = {**result.base, r.axis.name: value}
-                out.append((f"{r.axis.name}={value} ({name} the anchor's value)", r.axis.name, setting))
+                # the side is part of the slug: an axis that flips on both sides has two example figures
+                out.append((f"{r.axis.name}={value} ({name} the anchor's value)", f"{r.axis.name}_{name}", setting))
     return out
 
 
