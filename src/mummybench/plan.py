@@ -115,13 +115,14 @@ def build_plan(raw: dict[str, Any], named: dict[str, Plan], where: str, default_
     start = named[base_name].as_dict()
     merged = {**start, **raw, "base": {**start.get("base", {}), **raw.get("base", {})}}
     merged["name"] = raw.get("name", default_name)
-    if merged["name"] in named and Plan(**merged) != named[merged["name"]]:
-        raise SettingError(f"{where}: the name '{merged['name']}' is the case's own plan; a plan that differs from it "
-                           "needs a name of its own (it names the run's folder)")
     try:
-        return Plan(**merged)
+        plan = Plan(**merged)
     except TypeError as err:
         raise SettingError(f"{where}: {err}") from None
+    if plan.name in named and plan != named[plan.name]:
+        raise SettingError(f"{where}: the name '{plan.name}' is the case's own plan; a plan that differs from it "
+                           "needs a name of its own (it names the run's folder)")
+    return plan
 
 
 def load_plan_file(path: Path, named: dict[str, Plan]) -> Plan:

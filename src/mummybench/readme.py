@@ -42,9 +42,7 @@ def _side(axis: dict[str, Any], name: str) -> str:
         what = "no break" if axis.get("anchor_verdict", "holds") == "holds" else "never holds"
         if tried:
             return f"{what} at the {len(tried)} value(s) tried"
-        plausible = axis.get("plausible")
-        at_end = plausible is None or axis["paper"] == (plausible[0] if name == "below" else plausible[1])
-        return not_swept(at_end)
+        return not_swept(axis.get(f"{name}_at_end", True))
     return status or "—"
 
 
@@ -117,25 +115,28 @@ def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
             f"{rep['n_seeds']} seeds{also} | {_flips(summary)} | {share} | [report]({results_dir}/report.md) |")
 
 
-def index_block(root: Path) -> str:
+def _summaries(root: Path) -> dict[str, dict[str, Any]]:
+    """Every committed summary.json, by results folder, read once."""
+    return {p.parent.name: json.loads(p.read_text()) for p in sorted((root / "results").glob("*/summary.json"))}
+
+
+def index_block(summaries: dict[str, dict[str, Any]]) -> str:
     rows = ["Generated from each `results/<case>/summary.json` by `make readme`.", "",
             "| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | verdict flips (anchor→value) | "
             "share of plausible space where it holds | report |", "|---|---|---|---|---|---|"]
-    for summary_path in sorted((root / "results").glob("*/summary.json")):
-        summary = json.loads(summary_path.read_text())
-        folder = summary_path.parent.name
+    for folder, summary in summaries.items():
         rows.append(index_row(summary, f"cases/{folder}", f"results/{folder}"))
     return "\n".join(rows)
 
 
 def blocks(root: Path) -> dict[Path, str]:
     """README path -> the block it should hold."""
-    out = {root / "README.md": index_block(root)}
-    for summary_path in sorted((root / "results").glob("*/summary.json")):
-        readme = root / "cases" / summary_path.parent.name / "README.md"
+    summaries = _summaries(root)
+    out = {root / "README.md": index_block(summaries)}
+    for folder, summary in summaries.items():
+        readme = root / "cases" / folder / "README.md"
         if readme.is_file():
-            summary = json.loads(summary_path.read_text())
-            out[readme] = case_block(summary, f"../../results/{summary_path.parent.name}")
+            out[readme] = case_block(summary, f"../../results/{folder}")
     return out
 
 

@@ -219,6 +219,7 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
         entry[name] = side.bracket(anchor, r.points)
         entry[f"{name}_status"] = side.status
         entry[f"{name}_tried"] = list(side.tried)  # the grid values on this side, nearest first
+        entry[f"{name}_at_end"] = at_range_end(r.axis, paper, name)
         if side.flip is None and side.grey:
             entry[f"{name}_inconclusive"] = list(side.grey)
     if r.axis.categorical:
@@ -372,13 +373,18 @@ def grey_words(entry: dict[str, Any], values: list[Any]) -> str:
     return ", ".join(f"{v} (every trial failed)" if str(v) in failed else str(v) for v in values)
 
 
+def at_range_end(axis: Any, value: Any, side: str) -> bool:
+    """Whether `value` is at (or past) the end of the axis's plausible range on that side."""
+    end = axis.plausible[0] if side == "below" else axis.plausible[1]
+    pos, limit = axis.position(value), axis.position(end)
+    return pos <= limit if side == "below" else pos >= limit
+
+
 def _no_break(r: AxisResult, tried: list[Any], anchor: str, side: str, paper: Any) -> str:
     """'No flip' with what it rests on: how many grid values, over what range, at what spacing. With a breaking
     anchor it says the claim never holds there, not that nothing breaks."""
     if not tried:
-        end = r.axis.plausible[0] if side == "below" else r.axis.plausible[1]
-        pos, limit = r.axis.position(paper), r.axis.position(end)
-        return not_swept(pos <= limit if side == "below" else pos >= limit)
+        return not_swept(at_range_end(r.axis, paper, side))
     values = sorted(tried, key=r.axis.position)
     span = f"{values[0]}–{values[-1]}" if len(values) > 1 else f"{values[0]}"
     if not r.axis.numeric:
