@@ -68,7 +68,7 @@ def false_decisions(plan: Plan, settings: int = 2000, anchor: bool = False) -> d
     seeding (its anchor_seeds schedule when `anchor`)."""
     case = Toy(realisation=1, crn=False, flat=True)
     runner = Runner(case, MemoryStore(), plan, InProcessExecutor(case))
-    grid = [{**case.paper, "a": float(v)} for v in np.linspace(0.0, 10.0, settings)]
+    grid = [{**case.anchor, "a": float(v)} for v in np.linspace(0.0, 10.0, settings)]
     evals = runner.evaluate(grid, "flat", plan.anchor_seeds if anchor else None)
     wrong = sum(ev.verdict != "inconclusive" for ev in evals)
     schedule = runner.schedule(plan.anchor_seeds if anchor else None)
@@ -126,7 +126,7 @@ def _dense(case: Toy, plan: Plan, width: float) -> tuple[int, float]:
     and the share of the two true breaking points that its adjacent holds/breaks pairs bracket."""
     runner = Runner(case, MemoryStore(), plan, InProcessExecutor(case))
     values = [float(v) for v in np.linspace(0.0, 10.0, int(round(10.0 / width)) + 1)]
-    evals = runner.evaluate([{**case.paper, "a": v} for v in values], "dense")
+    evals = runner.evaluate([{**case.anchor, "a": v} for v in values], "dense")
     verdicts = dict(zip(values, (ev.verdict for ev in evals)))
     ok = 0
     for name, truth in TRUTH.items():

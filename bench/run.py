@@ -50,7 +50,7 @@ def median_of(fn, repeats: int) -> float:
 def overhead(n: int, repeats: int) -> dict:
     """Per-trial time through Runner + executor + store against calling trial() directly, 50 ms trials."""
     case = Timed50()
-    settings = [{**case.paper, "a": 2.0 + 0.1 * i} for i in range(n)]
+    settings = [{**case.anchor, "a": 2.0 + 0.1 * i} for i in range(n)]
 
     def direct() -> float:
         start = time.perf_counter()
@@ -111,7 +111,7 @@ def rerun_from_store(results: Path, repeats: int) -> dict:
 def pool_speedup(n: int, repeats: int) -> dict:
     """Wall time of n 50 ms trials with a pool of 1 and of 2 workers (worker start included)."""
     case = Timed50()
-    tasks = [Task(f"k{i}", {**case.paper, "a": 2.0 + 0.1 * i}, 0) for i in range(n)]
+    tasks = [Task(f"k{i}", {**case.anchor, "a": 2.0 + 0.1 * i}, 0) for i in range(n)]
 
     def with_jobs(jobs: int) -> float:
         pool = PoolExecutor(case, jobs)
@@ -134,8 +134,8 @@ def dask_against_pool(n: int, repeats: int) -> dict:
     except ImportError:
         return {"skipped": "dask[distributed] is not installed"}
     case = Timed50()
-    tasks = [Task(f"k{i}", {**case.paper, "a": 2.0 + 0.01 * i}, 0) for i in range(n)]
-    warm = [Task(f"w{i}", case.paper, i) for i in range(4)]
+    tasks = [Task(f"k{i}", {**case.anchor, "a": 2.0 + 0.01 * i}, 0) for i in range(n)]
+    warm = [Task(f"w{i}", case.anchor, i) for i in range(4)]
 
     def timed(make) -> float:
         executor = make()

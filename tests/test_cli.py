@@ -48,10 +48,12 @@ def test_trial_json_is_machine_readable(capsys):
 
 
 def test_show_prints_axes_with_paper_values(capsys):
-    """`show` prints the citation and each axis with its paper value and plausible range."""
+    """`show` prints the citation with its locator, and each axis's anchor apart by whose it is: the paper's with
+    where the paper states it, ours with why."""
     assert main(["show", "topic-modeling"]) == 0
     out = capsys.readouterr().out
-    assert "Griffiths" in out and "passes" in out and "paper=10" in out
+    assert "Griffiths" in out and "Fig. 1" in out and "written by" in out
+    assert "source: 100 (Fig. 1 caption" in out and "our anchor: 10 (variational fits only" in out
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -63,7 +65,7 @@ def test_show_prints_axes_with_paper_values(capsys):
     (["trial", "synthetic", "--set", "a"], "NAME=VALUE"),
     (["trial", "synthetic", "--set", "level=7"], "takes one of"),
     (["trial", "synthetic", "--seed", "x"], "invalid int"),
-    (["trial", "topic-modeling", "--set", "implementation=sklearn", "--set", "alpha=auto"], "only in gensim"),
+    (["trial", "topic-modeling", "--set", "implementation=sklearn_online", "--set", "alpha=auto"], "only in gensim"),
     (["run", "synthetic", "--jobs", "-3"], "--jobs"),
     (["report", "synthetic", "--results", "/nonexistent-dir"], "plan"),
     (["frobnicate"], "invalid choice"),

@@ -7,7 +7,7 @@ from mummybench.execute import InProcessExecutor, PoolExecutor, Task
 
 def test_pool_and_in_process_give_identical_metrics(synthetic):
     """The same (setting, seed) gives the same metrics in-process and in a 2-process pool."""
-    tasks = [Task(f"k{i}-{seed}", {**synthetic.paper, "a": float(i)}, seed) for i in range(4) for seed in range(2)]
+    tasks = [Task(f"k{i}-{seed}", {**synthetic.anchor, "a": float(i)}, seed) for i in range(4) for seed in range(2)]
     local = {t.key: r["metrics"] for t, r in InProcessExecutor(synthetic).map(tasks)}
     pool = PoolExecutor(synthetic, jobs=2)
     try:
@@ -29,5 +29,5 @@ def test_raising_hanging_and_dying_trials_are_recorded_and_the_sweep_goes_on(tmp
 def test_in_process_timeout():
     """The in-process executor enforces the timeout with an alarm."""
     case = Faulty()
-    (_, result), = InProcessExecutor(case, timeout_s=0.5).map([Task("k", {**case.paper, "a": 9.0}, 0)])
+    (_, result), = InProcessExecutor(case, timeout_s=0.5).map([Task("k", {**case.anchor, "a": 9.0}, 0)])
     assert result["error"].startswith("timeout")

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from mummybench.readme import START, stale_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +38,32 @@ def test_blocks_say_why_a_side_has_no_value_and_when_nothing_was_measured():
         {"name": "n", "paper": 2000, "below": {"holds_at": 2000, "breaks_at": 158, "flip_at": 158,
                                                "inconclusive_between": [1713, 232]}}]}
     assert _flips(summary) == "breaks at: n 2000→158 (inconclusive from 1713)"
+
+
+# The cases whose results prose has been rewritten against summary.json; language-id and vector-search join with
+# issue 12, whose reruns rewrite their prose.
+CHECKED_PROSE = ("topic_modeling", "small_deep_model")
+
+
+@pytest.mark.parametrize("folder", CHECKED_PROSE)
+def test_results_prose_quotes_only_numbers_its_summary_holds(folder):
+    """Every number in a case README's results prose (outside its "What changed" notes) is a number of its
+    summary.json at the precision written: a typed-in result that the data does not give fails here."""
+    import json
+
+    from mummybench.readme import unsourced_numbers
+
+    text = (ROOT / "cases" / folder / "README.md").read_text(encoding="utf-8")
+    summary = json.loads((ROOT / "results" / folder / "summary.json").read_text())
+    assert unsourced_numbers(text, summary) == []
+
+
+def test_the_prose_check_catches_a_typed_number():
+    """The check has teeth: a number the summary does not hold is reported; one it holds, or a percentage of
+    it, is not; "What changed" notes are exempt."""
+    from mummybench.readme import END, unsourced_numbers
+
+    summary = {"reproduction": {"mean": 0.2837}, "provenance": {"trials_used": 79}}
+    text = (f"{END}\n\nThe margin is 0.284 (28.4 %) over 79 trials, and 0.93 elsewhere.\n\n"
+            "### What changed\n\nIt was 0.51 before.\n\n## Reproduce\n\n0.77\n")
+    assert unsourced_numbers(text, summary) == ["0.93"]

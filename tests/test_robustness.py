@@ -22,7 +22,7 @@ def _cli(env, *args):
 BROKEN = {
     "raises": "raise RuntimeError('boom at import')\n",
     "bad_axis": ("from mummybench import Axis, Float\nfrom cases.synthetic.case import Synthetic\n\n\n"
-                 "class Bad(Synthetic):\n    name = 'bad-axis'\n    axes = (Axis('x', Float(0.0, 1.0), paper=1.5),)\n"),
+                 "class Bad(Synthetic):\n    name = 'bad-axis'\n    axes = (Axis('x', Float(0.0, 1.0), anchor=1.5),)\n"),
     "bad_plan": ("from mummybench import Plan\nfrom cases.synthetic.case import Synthetic\n\n\n"
                  "class Bad(Synthetic):\n    name = 'bad-plan'\n    plans = {'quick': Plan('quick', seeds_min=0)}\n"),
 }
@@ -92,7 +92,7 @@ def test_search_values_never_leave_the_domain():
     them is a value `--set` accepts."""
     from mummybench import Axis
 
-    axis = Axis("x", Float(0.00012345, 0.123456, log=True), paper=0.001)
+    axis = Axis("x", Float(0.00012345, 0.123456, log=True), anchor=0.001)
     values = axis.grid(7)
     values += [axis.between(values[0], values[1]), axis.between(values[-2], values[-1])]
     rng = np.random.default_rng(0)

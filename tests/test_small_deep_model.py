@@ -38,6 +38,24 @@ def test_dataset_is_the_papers_and_leaves_numpy_alone():
     made = mnist.make(dict(mnist.GENERATOR_DEFAULTS))
     assert np.random.random() == before  # make_dataset's global seeding is undone
     assert made["x"].shape == (4000, 40) and made["x_test"].shape == (1000, 40)
+    # the validation set for early stopping is a fresh draw: none of its signals is a training or test signal
+    assert made["x_val"].shape == (1000, 40)
+    seen = {row.tobytes() for row in np.concatenate([made["x"], made["x_test"]])}
+    assert not any(row.tobytes() in seen for row in made["x_val"])
+
+
+def test_model_selection_picks_its_checkpoint_on_the_same_training_run():
+    """One training run, three selections: the best test accuracy seen bounds the other two, and the selection
+    axis only chooses which of them is the claim's metric (the training is the same)."""
+    case = SmallDeepModel()
+    data = case.prepare()
+    base = {"steps": 600, "train_size": 1000, "width": 0.5}
+    out = {sel: case.trial(data, case.setting({**base, "selection": sel}), 3).metrics for sel in ("final", "best_val")}
+    m = out["final"]
+    for kind in ("cnn", "mlp"):
+        assert m[f"{kind}_test_best_test"] >= max(m[f"{kind}_test_final"], m[f"{kind}_test_best_val"])
+        assert m[f"{kind}_test"] == m[f"{kind}_test_final"] and out["best_val"][f"{kind}_test"] == m[f"{kind}_test_best_val"]
+        assert m[f"{kind}_stopped_at"] in (250.0, 500.0, 600.0)
 
 
 def test_two_runs_of_one_trial_give_identical_metrics():
@@ -56,7 +74,10 @@ def test_quick_plan_smoke(tmp_path):
     out = tmp_path / "small_deep_model"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["claim"]["baseline"] == "mlp_test"
-    assert summary["also"][0]["claim"]["metric"] == "cnn_test"
+    assert [a["claim"]["metric"] for a in summary["also"]] == ["cnn_test", "mlp_test"]
+    # every declared axis is listed with whose anchor it is, and how the run varied it
+    assert [a["name"] for a in summary["anchor"]] == [a.name for a in SmallDeepModel.axes]
+    assert {a["from"] for a in summary["anchor"]} == {"source", "ours"}
     assert (out / "figures" / "examples_paper.png").exists()
     assert "Also on trial" in (out / "report.md").read_text()
     assert main(["verify", "small-deep-model", "--sample", "2", "--results", str(tmp_path)]) == 0

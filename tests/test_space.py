@@ -8,10 +8,10 @@ from mummybench import Axis, Choice, Float, Int, SettingError
 from mummybench.space import parse_assignments, validate
 
 AXES = (
-    Axis("k", Int(1, 100, log=True), paper=10),
-    Axis("x", Float(0.0, 1.0), paper=0.5, plausible=(0.1, 0.9)),
-    Axis("mode", Choice(("a", "b", 1.0)), paper="a"),
-    Axis("size", Choice(("s", "m", "l"), ordered=True), paper="m"),
+    Axis("k", Int(1, 100, log=True), anchor=10),
+    Axis("x", Float(0.0, 1.0), anchor=0.5, plausible=(0.1, 0.9)),
+    Axis("mode", Choice(("a", "b", 1.0)), anchor="a"),
+    Axis("size", Choice(("s", "m", "l"), ordered=True), anchor="m"),
 )
 
 
@@ -65,4 +65,4 @@ def test_between_bisects_and_stops_when_adjacent():
 def test_axis_rejects_bad_paper_value():
     """A case cannot declare a paper value outside its own domain."""
     with pytest.raises(SettingError):
-        Axis("k", Int(1, 10), paper=11)
+        Axis("k", Int(1, 10), anchor=11)

@@ -38,28 +38,52 @@ def test_match_scores_permuted_truth_as_perfect_and_mixtures_low():
     assert sims[0] == pytest.approx(np.sqrt(0.5), abs=1e-6) and np.allclose(sims[1:], 1.0)
 
 
-@pytest.mark.parametrize("implementation", ["gensim", "sklearn"])
+@pytest.mark.parametrize("implementation", ["gibbs", "gensim", "sklearn_online", "sklearn_batch"])
 def test_trial_is_deterministic(implementation):
-    """The same (setting, seed) gives identical metrics twice."""
+    """The same (setting, seed) gives identical metrics twice (LdaMulticore excepted: see the next test)."""
     case = TopicModeling()
-    setting = case.setting({"n_docs": 200, "passes": 2, "implementation": implementation})
+    values = {"n_docs": 200, "implementation": implementation, **({"passes": 2} if implementation != "gibbs" else {})}
+    setting = case.setting(values)
     a, b = case.trial(None, setting, 4), case.trial(None, setting, 4)
     assert a.metrics == b.metrics
 
 
-def test_gensim_defaults_fail_where_tuned_setting_recovers():
-    """At gensim's default chunksize=2000 and passes=1 the bars are not recovered; at the anchor they are."""
+def test_multicore_trial_records_whether_a_rerun_agrees():
+    """gensim's LdaMulticore is fitted twice with one seed; the trial says whether the topics were identical."""
     case = TopicModeling()
-    defaults = case.trial(None, case.setting({"chunksize": 2000, "passes": 1}), 0)
+    out = case.trial(None, case.setting({"n_docs": 100, "passes": 1, "implementation": "gensim_multicore"}), 0)
+    assert out.metrics["rerun_identical"] in (0.0, 1.0) and 0.0 <= out.metrics["rerun_recovered"] <= 1.0
+
+
+def test_the_gibbs_anchor_recovers_the_bars():
+    """The paper's sampler at the paper's setting recovers every bar (seed 0)."""
+    case = TopicModeling()
+    assert case.trial(None, case.setting({}), 0).metrics["recovered"] == 1.0
+
+
+def test_gensim_defaults_fail_and_the_library_warning_is_recorded():
+    """At gensim's default chunksize=2000 and passes=1 the bars are not recovered, and gensim's own 'too few
+    updates' warning is recorded as a metric and an example instead of being silenced."""
+    case = TopicModeling()
+    defaults = case.trial(None, case.setting({"implementation": "gensim", "alpha": "symmetric", "eta": 0.1,
+                                              "chunksize": 2000, "passes": 1}), 0)
     assert defaults.metrics["recovered"] < 0.5
+    assert defaults.metrics["library_warnings"] >= 1
+    assert any("too few updates" in w for w in defaults.examples["warnings"])
 
 
-def test_sklearn_rejects_gensim_only_alpha():
-    """alpha='auto' with scikit-learn is a setting error, not a failed trial."""
+def test_knobs_that_do_nothing_for_an_implementation_are_rejected():
+    """alpha='auto' outside gensim, passes for the Gibbs sampler, sweeps for a variational fit and chunksize for
+    batch VB are setting errors, not trials that silently repeat the anchor."""
     from mummybench import SettingError
 
-    with pytest.raises(SettingError, match="only in gensim"):
-        TopicModeling().setting({"implementation": "sklearn", "alpha": "auto"})
+    case = TopicModeling()
+    for values, words in (({"implementation": "sklearn_online", "alpha": "auto"}, "only in gensim"),
+                          ({"passes": 3}, "does nothing for implementation=gibbs"),
+                          ({"implementation": "gensim", "sweeps": 7}, "'sweeps' does nothing"),
+                          ({"implementation": "sklearn_batch", "chunksize": 7}, "'chunksize' does nothing")):
+        with pytest.raises(SettingError, match=words):
+            case.setting(values)
 
 
 def test_quick_plan_smoke(tmp_path):

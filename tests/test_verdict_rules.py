@@ -70,7 +70,7 @@ def test_nan_or_missing_metric_fails_the_trial_with_its_reason(tmp_path):
     plan = case.plan("full")
     with Store(tmp_path / "t.jsonl") as store:
         runner = Runner(case, store, plan, InProcessExecutor(case))
-        nan, missing, fine = runner.evaluate([{**case.paper, "a": 1.0}, {**case.paper, "a": 2.0}, case.paper], "x")
+        nan, missing, fine = runner.evaluate([{**case.anchor, "a": 1.0}, {**case.anchor, "a": 2.0}, case.anchor], "x")
         stored = [r for r in store.records.values() if r["setting"]["a"] in (1.0, 2.0)]
     assert nan.values == [] and len(nan.failed) == plan.seeds_min and nan.verdict == "inconclusive"
     assert "not a finite number" in nan.failed[0]["error"]
@@ -95,8 +95,8 @@ def test_an_also_claims_nan_never_removes_a_seed_from_the_headline(tmp_path):
     case = Aux()
     with Store(tmp_path / "t.jsonl") as store:
         runner = Runner(case, store, case.plan("quick"), InProcessExecutor(case))
-        ev, = runner.evaluate([case.paper], "x")
-        aux = runner.judge(case.also[0], case.paper, ev.seeds, ev.schedule)
+        ev, = runner.evaluate([case.anchor], "x")
+        aux = runner.judge(case.also[0], case.anchor, ev.seeds, ev.schedule)
     assert not ev.failed and len(ev.values) == len(ev.seeds)
     assert [f["seed"] for f in aux.failed] == [1]
 
@@ -121,7 +121,7 @@ def test_one_nan_seed_is_a_failed_trial_not_a_smaller_sample(tmp_path):
 
     case = OneNaN()
     with Store(tmp_path / "t.jsonl") as store:
-        ev, = Runner(case, store, case.plan("quick"), InProcessExecutor(case)).evaluate([case.paper], "x")
+        ev, = Runner(case, store, case.plan("quick"), InProcessExecutor(case)).evaluate([case.anchor], "x")
     assert [f["seed"] for f in ev.failed] == [1] and len(ev.values) == len(ev.seeds) - 1
 
 
@@ -131,10 +131,10 @@ def test_trial_runs_at_the_cases_fixed_thread_count_whatever_the_executor():
     from mummybench.execute import PoolExecutor
 
     case = Synthetic()
-    (_, local), = InProcessExecutor(case).map([Task("k", case.paper, 0)])
+    (_, local), = InProcessExecutor(case).map([Task("k", case.anchor, 0)])
     pool = PoolExecutor(case, jobs=2)
     try:
-        (_, remote), = pool.map([Task("k", case.paper, 0)])
+        (_, remote), = pool.map([Task("k", case.anchor, 0)])
     finally:
         pool.close()
     assert local["threads"] == remote["threads"] == case.threads == 1
@@ -162,16 +162,19 @@ def test_the_harness_pins_portable_instruction_sets_unless_told_otherwise(monkey
     ("claim = Claim(text='reworded', source='a corrected citation', metric='score', op='>=', threshold=0.8, quote='x')",
      False),
     ("title = 'a new title'  # and a comment", False),
+    ("axes = (Axis('a', Float(0.0, 10.0), anchor=2.0, why='reworded', source='Table 9, p. 4'),)", False),
+    ("axes = (Axis('a', Float(0.0, 10.0), anchor=2.0, why='reworded', reason='our own anchor, for a reason'),)", False),
     ("sigma = 0.02", True),
 ])
 def test_words_do_not_key_the_store_but_code_does(tmp_path, edit, reruns):
-    """Rewording the claim, its source or quote, a title or a comment keeps the code hash; code changes it."""
+    """Rewording the claim, its source or quote, a title, a comment, or an axis's why, source or reason keeps the
+    code hash; code changes it."""
     import importlib.util
     import sys
 
     folder = tmp_path / "wordcase"
     folder.mkdir()
-    head = ("from cases.synthetic.case import Synthetic\nfrom mummybench import Claim\n\n\n"
+    head = ("from cases.synthetic.case import Synthetic\nfrom mummybench import Axis, Claim, Float\n\n\n"
             "class Toy(Synthetic):\n    \"\"\"A docstring.\"\"\"\n    name = 'toy'\n")
     hashes = []
     for k, body in enumerate(("", f"    {edit}\n")):

@@ -69,7 +69,7 @@ def test_retry_failed_reruns_only_the_stored_failures(tmp_path):
     case = Faulty()
     plan = case.plan("quick").__class__(**{**case.plan("quick").as_dict(), "axes": ("a",), "timeout_s": 1,
                                             "memory_mb": None})
-    settings_a = [{**case.paper, "a": 1.0}, {**case.paper, "a": 5.0}]
+    settings_a = [{**case.anchor, "a": 1.0}, {**case.anchor, "a": 5.0}]
     with Store(tmp_path / "t.jsonl") as store:
         first = Runner(case, store, plan, InProcessExecutor(case, timeout_s=1))
         first.evaluate(settings_a, "x")

@@ -25,10 +25,10 @@ class Synthetic(Case):
     tolerance = {"score": 0.0}  # `verify` must find the stored score bit for bit
     listed = False  # the tests' toy: `mummybench list --all` shows it
     axes = (
-        Axis("a", Float(0.0, 10.0), paper=5.0, plausible=(0.0, 10.0), why="linear penalty, breaks at 3 and 7"),
-        Axis("n", Int(1, 1000, log=True), paper=100, plausible=(1, 1000), why="log penalty, breaks below 10"),
-        Axis("level", Choice((1, 2, 3, 4, 5), ordered=True), paper=2, why="ordered choice, breaks at 4"),
-        Axis("mode", Choice(("good", "bad")), paper="good", why="category, 'bad' breaks"),
+        Axis("a", Float(0.0, 10.0), anchor=5.0, plausible=(0.0, 10.0), why="linear penalty, breaks at 3 and 7"),
+        Axis("n", Int(1, 1000, log=True), anchor=100, plausible=(1, 1000), why="log penalty, breaks below 10"),
+        Axis("level", Choice((1, 2, 3, 4, 5), ordered=True), anchor=2, why="ordered choice, breaks at 4"),
+        Axis("mode", Choice(("good", "bad")), anchor="good", why="category, 'bad' breaks"),
     )
     map_axes = ("a", "n")
     libraries = ("numpy",)

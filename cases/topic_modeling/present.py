@@ -26,6 +26,9 @@ def table(examples: dict[str, Any]) -> str:
     for name, sim, mix in zip(bars.NAMES, sims, examples.get("mixture_of", [])):
         flag = "" if sim >= RECOVERED_AT else " ✗"
         lines.append(f"| {name} | {sim:.2f}{flag} | {', '.join(mix) or 'nothing (no topic left to match)'} |")
+    raised = examples.get("warnings") or []
+    if raised:
+        lines += ["", "The library warned during this fit:", "", *(f"- `{w}`" for w in raised)]
     return "\n".join(lines)
 
 

@@ -63,7 +63,7 @@ class Case:
 
     def normalize(self, setting: Setting) -> Setting:
         """A random draw made valid: reset axes that do nothing for the rest of the setting (e.g. a graph's
-        M for an inverted-file index) to their paper values. Used by the random sample only."""
+        M for an inverted-file index) to their anchor values. Used by the random sample only."""
         return setting
 
     def describe(self, examples: Mapping[str, Any]) -> str:
@@ -76,8 +76,9 @@ class Case:
 
     # --- helpers the harness uses -------------------------------------------------
     @property
-    def paper(self) -> Setting:
-        return {a.name: a.paper for a in self.axes}
+    def anchor(self) -> Setting:
+        """The anchor setting: every axis at its anchor value (the source's where it states one)."""
+        return {a.name: a.anchor for a in self.axes}
 
     def axis(self, name: str) -> Axis:
         for a in self.axes:

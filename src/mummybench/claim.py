@@ -15,12 +15,19 @@ class Claim:
     paired difference "metric - baseline > threshold" computed within each trial."""
 
     text: str
-    source: str
+    source: str  # the work: authors, year, title, venue
     metric: str
     op: str
     threshold: float
     baseline: str | None = None
-    quote: str = ""
+    quote: str = ""  # verbatim, as `quote_by` wrote it
+    # A citation a reader can check: which version of the source (an arXiv version, a repository commit),
+    # where in it (table, figure, section, page), who wrote the quote (a paper is not its library's docs),
+    # and the number on trial as the source gives it, with its spread ("94 ± 2, s.d. over 3 runs").
+    version: str = ""
+    locator: str = ""
+    quote_by: str = ""
+    reported: str = ""
     # the range the per-trial value can take (e.g. (0, 1) for an accuracy, (-1, 1) for a difference of two):
     # intervals are clipped to it. None: unbounded.
     bounds: tuple[float, float] | None = None
@@ -103,7 +110,12 @@ class Claim:
             return "breaks"
         return "inconclusive"
 
+    def citation(self) -> str:
+        """The source, its version and the locator in one line."""
+        return ", ".join(p for p in (self.source.rstrip(". "), self.version, self.locator) if p)
+
     def as_dict(self) -> dict:
-        return {"text": self.text, "source": self.source, "quote": self.quote, "metric": self.metric,
+        return {"text": self.text, "source": self.source, "version": self.version, "locator": self.locator,
+                "quote": self.quote, "quote_by": self.quote_by, "reported": self.reported, "metric": self.metric,
                 "baseline": self.baseline, "op": self.op, "threshold": self.threshold,
                 "bounds": list(self.bounds) if self.bounds else None, "resolution": self.unit}

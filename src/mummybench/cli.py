@@ -72,12 +72,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     case = get_case(args.case)
     c = case.claim
-    print(f"{case.name}: {case.title}\n\nClaim: {c.text}\nTested as: {c.label}\nSource: {c.source}")
-    if c.quote:
-        print(f'Quote: "{c.quote}"')
-    print("\nAxes (paper value; plausible range; every value accepted):")
+    print(f"{case.name}: {case.title}")
+    for label, claim in [("Claim", c), *(("Also", a) for a in case.also)]:
+        print(f"\n{label}: {claim.text}\nTested as: {claim.label}\nSource: {claim.citation()}")
+        if claim.quote:
+            print(f'Quote: "{claim.quote}"' + (f" (written by {claim.quote_by})" if claim.quote_by else ""))
+        if claim.reported:
+            print(f"The source reports: {claim.reported}")
+    print("\nAxes (anchor: the source's value with where it says so, or our anchor with why; plausible range; "
+          "every value accepted):")
     for a in case.axes:
-        print(f"  {a.name:16s} paper={a.paper!s:12s} plausible={list(a.plausible)!s:24s} accepts: {a.describe_domain()}")
+        print(f"  {a.name:16s} {a.anchor_words()}")
+        print(f"  {'':16s} plausible={list(a.plausible)!s}  accepts: {a.describe_domain()}")
         if a.why:
             print(f"  {'':16s} {a.why}")
     print(f"\nPlans: {', '.join(case.plans)}" + (f"; map: {' x '.join(case.map_axes)}" if case.map_axes else ""))
@@ -355,8 +361,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         (_, result), = executor.map([Task(record["key"], record["setting"], record["seed"])])
         level, problems = verify_level(case, record["metrics"], result, drift)
         counts[level] += 1
-        changed = {k: v for k, v in record["setting"].items() if case.paper.get(k) != v}
-        label = f"{record['key'][:12]} seed {record['seed']} {changed or 'paper setting'}"
+        changed = {k: v for k, v in record["setting"].items() if case.anchor.get(k) != v}
+        label = f"{record['key'][:12]} seed {record['seed']} {changed or 'anchor setting'}"
         print(f"{level:16s} {label}" + (": " + "; ".join(problems) if problems else ""))
     tol = f"declared tolerances {case.tolerance}" if case.tolerance else "no declared tolerances"
     print(f"{case.name}: {len(chosen)} rerun trials: {counts['identical']} bit-identical, {counts['within tolerance']} "

@@ -24,7 +24,7 @@ def _finite(x: float) -> bool:
 
 
 def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
-    """Mean claim value with its interval against the axis, threshold and paper value marked."""
+    """Mean claim value with its interval against the axis, threshold and anchor value marked."""
     axis = result.axis
     values = axis.order(result.points)
     xs = [axis.position(v) for v in values]
@@ -42,7 +42,7 @@ def axis_plot(result: AxisResult, claim: Claim, paper: Any, path: Path) -> None:
         ax.plot([x for x, m in zip(xs, means) if _finite(m)], [m for m in means if _finite(m)], color="#444", lw=0.8,
                 zorder=0)
     ax.axhline(claim.threshold, color="#c51b7d", ls="--", lw=1, label=f"threshold {claim.threshold:g}")
-    ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
+    ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"anchor: {paper}")
     if not axis.numeric:
         ax.set_xticks(xs, [str(v) for v in values], rotation=30 if len(values) > 4 else 0)
     elif axis.log:
@@ -92,7 +92,7 @@ def compare_plot(by: str, curves: list[tuple[str, AxisResult, Any]], claim: Clai
     ax.axhline(claim.threshold, color="#c51b7d", ls="--", lw=1, label=f"threshold {claim.threshold:g}")
     if axis is not None:
         paper = curves[0][2]
-        ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"paper: {paper}")
+        ax.axvline(axis.position(paper), color="#2166ac", ls=":", lw=1.2, label=f"anchor: {paper}")
         if axis.log:
             _log_axis(ax, sorted({axis.position(v) for _, r, _ in curves for v in r.points}))
         ax.set_xlabel(axis.name + (f" ({axis.unit})" if axis.unit else ""))
@@ -116,7 +116,7 @@ def map_plot(fragility: dict[str, Any], claim: Claim, path: Path, paper: tuple[A
     if paper is not None:
         px, py = _cell_position(xs, paper[0], fragility["x"].get("log")), _cell_position(ys, paper[1], fragility["y"].get("log"))
         if px is not None and py is not None:
-            label = f"paper setting: {fragility['x']['name']}={paper[0]}, {fragility['y']['name']}={paper[1]}"
+            label = f"anchor setting: {fragility['x']['name']}={paper[0]}, {fragility['y']['name']}={paper[1]}"
             if px.is_integer() and py.is_integer():  # a cell of the map: outline it
                 ax.add_patch(Rectangle((px - 0.5, py - 0.5), 1, 1, fill=False, ec="#ff7f00", lw=3, label=label))
             else:  # between cells: a star where it would sit
@@ -143,7 +143,7 @@ def map_plot(fragility: dict[str, Any], claim: Claim, path: Path, paper: tuple[A
 
 
 def _cell_position(values: list[Any], paper: Any, log: bool) -> float | None:
-    """Where the paper value sits on a map's cell index scale (between cells when it is not a grid value)."""
+    """Where the anchor value sits on a map's cell index scale (between cells when it is not a grid value)."""
     if paper in values:
         return float(values.index(paper))
     try:

@@ -19,7 +19,7 @@ RANGES = {"seeds_min": (2, 1000), "seeds_max": (2, 1000), "seeds_step": (1, 1000
 
 @dataclass(frozen=True)
 class Plan:
-    """The budget of one search. `base` overrides paper values for the whole plan (a quick
+    """The budget of one search. `base` overrides anchor values for the whole plan (a quick
     plan may shrink the data); `axes` limits the one-at-a-time sweeps (None: all axes)."""
 
     name: str
@@ -36,7 +36,7 @@ class Plan:
     axes: tuple[str, ...] | None = None
     map_axes: tuple[str, str] | None = None  # None: the case's own pair
     compare: bool = True  # run the case's per-category comparison, if it declares one
-    anchor_seeds: int | None = None  # seeds for the reproduction at the paper setting (None: as any setting)
+    anchor_seeds: int | None = None  # seeds for the reproduction at the anchor setting (None: as any setting)
     base: dict[str, Any] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)  # axis -> the values to sweep instead of its grid
 

@@ -68,9 +68,9 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
     for axis in summary["axes"]:
         if axis.get("categories"):
             cats = ", ".join(f"{k}: {v}" for k, v in axis["categories"].items())
-            rows.append(f"| {axis['name']} | {axis['paper']} | categories — {cats} | |")
+            rows.append(f"| {axis['name']} | {_anchor(axis)} | categories — {cats} | |")
         else:
-            rows.append(f"| {axis['name']} | {axis['paper']} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
+            rows.append(f"| {axis['name']} | {_anchor(axis)} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
     compare = summary.get("compare")
     if compare:
         rows += ["", f"By `{compare['axis']}` (each at the anchor setting, then the same sweeps):", "",
@@ -80,6 +80,10 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
                 rows.append(f"| {v['value']} | {v['verdict']}: {_ci(v)} | {axis['name']} | {_side(axis, 'below')} | "
                             f"{_side(axis, 'above')} |")
     return "\n".join(rows)
+
+
+def _anchor(axis: dict[str, Any]) -> Any:
+    return axis.get("anchor", axis.get("paper"))  # summaries before issue 11 called it 'paper'
 
 
 def _flips(summary: dict[str, Any]) -> str:
@@ -95,7 +99,7 @@ def _flips(summary: dict[str, Any]) -> str:
             b = axis.get(name)
             if b:
                 grey = b.get("inconclusive_between") or []
-                out.append(f"{axis['name']} {axis['paper']}→{b.get('flip_at', b['breaks_at'])}"
+                out.append(f"{axis['name']} {_anchor(axis)}→{b.get('flip_at', b['breaks_at'])}"
                            + (f" (inconclusive from {grey[0]})" if grey else ""))
         if axis.get("categories"):
             flipped = [k for k, v in axis["categories"].items() if v == opposite]
@@ -168,3 +172,61 @@ def stale_blocks(root: Path) -> list[Path]:
         if not match or match.group(0) != _wrap(body):
             stale.append(path)
     return stale
+
+
+_NUMBER = re.compile(r"(?<![\w.#])([-\u2212]?\d{1,3}(?:,\d{3})+|[-\u2212]?\d+)(\.\d+)?(\s?%)?")
+
+
+def _value(m: re.Match) -> float:
+    return float(m.group(1).replace(",", "").replace("\u2212", "-") + (m.group(2) or ""))
+
+
+def _summary_numbers(node: Any, out: set[float]) -> set[float]:
+    """Every number in a summary, including those written inside its strings (settings, versions, claim text)."""
+    if isinstance(node, bool) or node is None:
+        return out
+    if isinstance(node, (int, float)):
+        out.add(float(node))
+    elif isinstance(node, str):
+        out.update(_value(m) for m in _NUMBER.finditer(node))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _summary_numbers(key, out)
+            _summary_numbers(value, out)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _summary_numbers(value, out)
+    return out
+
+
+def narrative(text: str) -> str:
+    """A case README's prose about its results: from the end of the results block to the next `## ` heading,
+    less any "What changed" subsection (it quotes earlier results, which the current summary no longer holds)."""
+    start = text.find(END)
+    if start < 0:
+        return ""
+    kept, skipping = [], False
+    for line in text[start + len(END):].splitlines():
+        if line.startswith("## "):
+            break
+        if line.startswith("#"):
+            skipping = "What changed" in line
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def unsourced_numbers(text: str, summary: dict[str, Any]) -> list[str]:
+    """Numbers in a README's results prose that no number in its summary.json gives at the precision written
+    (a percentage is read as a fraction too). Typed-in results show up here; so do numbers about the method (a
+    step count, a seed): those belong in the summary's settings or in another section."""
+    known = _summary_numbers(summary, set())
+    missing = []
+    for m in _NUMBER.finditer(narrative(text)):
+        frac, percent = m.group(2) or "", m.group(3)
+        value, places = _value(m), max(len(frac) - 1, 0)
+        candidates = [value] + ([value / 100] if percent else [])
+        if not any(any(round(k, places + (2 if c is not value else 0)) == round(c, places + (2 if c is not value else 0))
+                       for k in known) for c in candidates):
+            missing.append(m.group(0).strip())
+    return missing

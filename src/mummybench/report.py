@@ -15,7 +15,7 @@ from .stats import LEVEL, per_look_level
 from .store import _clean
 
 SUMMARY_VERSION = 1
-FIGURE_STYLE = 5  # bump when the figure code changes, so that cached figures are redrawn
+FIGURE_STYLE = 6  # bump when the figure code changes, so that cached figures are redrawn
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -32,7 +32,7 @@ def _ci(ev: Evaluation) -> str:
 
 
 def distance(axis_result: AxisResult, paper: Any, value: Any) -> str:
-    """How far a breaking value sits from the paper value, in the axis's own terms."""
+    """How far a breaking value sits from the anchor value, in the axis's own terms."""
     axis = axis_result.axis
     if not axis.numeric:
         steps = int(axis.position(value) - axis.position(paper))
@@ -59,6 +59,7 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         by, variants = result.compare
         compare = {"axis": by, "variants": [
             {"value": v.value, "verdict": v.anchor, "mean": v.reproduction.mean,
+             "metrics": result.runner.metric_means(v.reproduction),
              "ci": [v.reproduction.low, v.reproduction.high], "n_seeds": len(v.reproduction.values),
              "axes": [_axis_entry(r, v.base, v.anchor) for r in v.axes]} for v in variants]}
     rnd = result.random
@@ -70,8 +71,9 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "case": case.name,
         "claim": case.claim.as_dict(),
         "reproduction": {"setting": result.base, "verdict": rep.verdict, "mean": rep.mean, "ci": [rep.low, rep.high],
-                         "n_seeds": len(rep.values), "values": rep.values,
+                         "n_seeds": len(rep.values), "values": rep.values, "metrics": runner.metric_means(rep),
                          "spread": [min(rep.values), max(rep.values)] if rep.values else None},
+        "anchor": anchor_table(result),
         "axes": axes,
         "map": result.map,
         "compare": compare,
@@ -84,14 +86,48 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
     })
 
 
+def anchor_table(result: SearchResult) -> list[dict[str, Any]]:
+    """Every axis the case declares: its anchor value and whose it is (the source's, with the locator, or
+    ours, with the reason), the plan's base value where the plan changes it, and how this run varied it
+    (swept one at a time, on the map, drawn in the random sample, or held fixed)."""
+    swept = {r.axis.name for r in result.axes}
+    mapped = {result.map["x"]["name"], result.map["y"]["name"]} if result.map else set()
+    drawn = set() if not result.random.get("samples") else {a.name for a in result.case.axes} - set(result.plan.base)
+    rows = []
+    for a in result.case.axes:
+        row = {"name": a.name, **a.anchor_record()}
+        if result.base[a.name] != a.anchor:
+            row["plan_base"] = result.base[a.name]
+        row["swept"] = a.name in swept
+        row["mapped"] = a.name in mapped
+        row["sampled"] = a.name in drawn
+        rows.append(row)
+    return rows
+
+
+def _anchor_lines(data: dict[str, Any]) -> list[str]:
+    """The anchor setting as a table: the source's values with their locators apart from our own choices."""
+    lines = ["### The anchor setting", "",
+             "Each axis starts at its anchor: the source's value where the source states it (with where), our "
+             "own choice where it is silent (with why).", "",
+             "| axis | anchor | whose | where the source states it, or why we chose it | this run |", "|---|---|---|---|---|"]
+    for row in data["anchor"]:
+        how = [w for w, k in (("swept", "swept"), ("mapped", "mapped"), ("sampled", "sampled")) if row[k]] or ["held fixed"]
+        base = f" (plan base: {row['plan_base']})" if "plan_base" in row else ""
+        whose = "source" if row["from"] == "source" else "**ours**"
+        lines.append(f"| {row['name']} | {row['value']}{base} | {whose} | {row.get('source') or row.get('reason') or '—'} "
+                     f"| {', '.join(how)} |")
+    return lines + [""]
+
+
 def changed_base(result: SearchResult) -> dict[str, Any]:
-    """The plan's changes to the paper setting (entries of `base` equal to the paper value are not changes)."""
-    return {k: v for k, v in result.plan.base.items() if result.case.paper.get(k) != v}
+    """The plan's changes to the anchor setting (entries of `base` equal to the anchor value are not changes)."""
+    return {k: v for k, v in result.plan.base.items() if result.case.anchor.get(k) != v}
 
 
 def anchor_words(result: SearchResult) -> tuple[str, str]:
     """How the report names the setting the search starts from, and one axis's value there."""
-    return ("the paper setting", "the paper value") if not changed_base(result) else \
+    return ("the anchor setting", "the anchor value") if not changed_base(result) else \
         ("the plan's base setting", "its value in the plan's base setting")
 
 
@@ -158,7 +194,7 @@ def method_sentence(st: dict[str, Any]) -> str:
 
 
 def also_judged(result: SearchResult) -> list[dict[str, Any]]:
-    """The case's further claims, judged on the seeds the search ran: at the paper setting, and the first
+    """The case's further claims, judged on the seeds the search ran: at the anchor setting, and the first
     value on each side of every swept axis where the verdict flips (grid and bisection points only)."""
     out = []
     for claim in result.case.also:
@@ -184,17 +220,38 @@ def also_judged(result: SearchResult) -> list[dict[str, Any]]:
     return out
 
 
+def _citation_lines(claim: Any) -> list[str]:
+    """The quote credited to whoever wrote it, the source with its version and locator, and the number the
+    source reports (with its spread)."""
+    lines = []
+    if claim.quote:
+        lines += [f"> {claim.quote}", ">", f"> — {claim.quote_by or claim.source}", ""]
+    lines += [f"Source: {claim.citation()}", ""]
+    if claim.reported:
+        lines += [f"The source reports: {claim.reported}", ""]
+    return lines
+
+
+def _anchor_cell(axis: Any, entry: dict[str, Any]) -> str:
+    return f"{entry['anchor']} ({'source' if axis.from_source else 'ours'})"
+
+
 def _also_lines(data: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for judged in data.get("also") or []:
         rep = judged["reproduction"]
-        lines += [f"## Also on trial: {judged['claim']['text']}", "",
+        c = judged["claim"]
+        lines += [f"## Also on trial: {c['text']}", ""]
+        if c.get("quote"):
+            lines += [f"> {c['quote']}", ">", f"> — {c.get('quote_by') or c['source']}", ""]
+        lines += [f"Source: {', '.join(p for p in (c['source'].rstrip('. '), c.get('version'), c.get('locator')) if p)}"
+                  + (f". The source reports: {c['reported']}" if c.get("reported") else ""), "",
                   f"`{judged['label']}`, judged on the same trials as the headline claim (no search of its own). "
-                  f"At the paper setting: **{rep['verdict']}** — mean {_num(rep['mean'])} [{_num(rep['ci'][0])}, "
+                  f"At the anchor setting: **{rep['verdict']}** — mean {_num(rep['mean'])} [{_num(rep['ci'][0])}, "
                   f"{_num(rep['ci'][1])}] over {rep['n_seeds']} seeds.", ""]
         if rep["verdict"] not in OPPOSITE:
-            lines += ["The verdict at the paper setting is inconclusive, so no axis can flip it.", ""]
-        lines += ["| axis | first value below the paper's that flips the verdict | first value above |", "|---|---|---|"]
+            lines += ["The verdict at the anchor setting is inconclusive, so no axis can flip it.", ""]
+        lines += ["| axis | first value below the anchor's that flips the verdict | first value above |", "|---|---|---|"]
         for a in judged["axes"]:
             if "categories" in a:
                 lines.append(f"| {a['name']} | categories — " + ", ".join(f"{k}: {v}" for k, v in a["categories"].items())
@@ -207,9 +264,9 @@ def _also_lines(data: dict[str, Any]) -> list[str]:
 
 
 def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, Any]:
-    """One swept axis for summary.json: its points, and the bracket on each side of the paper value."""
+    """One swept axis for summary.json: its points, and the bracket on each side of the anchor value."""
     paper = base[r.axis.name]
-    entry: dict[str, Any] = {"name": r.axis.name, "paper": paper, "anchor_verdict": anchor,
+    entry: dict[str, Any] = {"name": r.axis.name, "anchor": paper, "anchor_verdict": anchor,
                              "plausible": list(r.axis.plausible),
                              "kind": "category" if r.axis.categorical else
                                  ("ordered" if not r.axis.numeric else ("log" if r.axis.log else "linear")),
@@ -229,7 +286,7 @@ def _axis_entry(r: AxisResult, base: dict[str, Any], anchor: str) -> dict[str, A
 
 def first_breaks(result: SearchResult) -> list[tuple[str, Any, dict[str, Any]]]:
     """(label, figure slug, setting) of the first value past every bracket where the verdict flips (where it breaks
-    when the paper setting holds, where it holds when the paper setting breaks)."""
+    when the anchor setting holds, where it holds when the anchor setting breaks)."""
     out = []
     for r in result.axes:
         for name, side in r.sides.items():
@@ -284,7 +341,7 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
         return cache.draw(name, [FIGURE_STYLE, claim.as_dict(), inputs], render)
 
     for r, entry in zip(result.axes, data["axes"]):
-        plot(f"axis_{r.axis.name}.png", [entry["points"], entry["paper"]],
+        plot(f"axis_{r.axis.name}.png", [entry["points"], entry["anchor"]],
              lambda path, r=r: _draw("axis_plot", r, claim, result.base[r.axis.name], path))
     if result.map:
         paper_cell = (result.base[result.map["x"]["name"]], result.base[result.map["y"]["name"]])
@@ -326,10 +383,10 @@ def _draw(function: str, *args: Any) -> bool:
 
 
 def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]:
-    """Markdown cells for the brackets below and above the paper value, and the nearest break's distance."""
+    """Markdown cells for the brackets below and above the anchor value, and the nearest break's distance."""
     cells, nearest = [], None  # nearest: (distance on the axis, breaking value)
     if not r.sides:  # an inconclusive reproduction: no bracket, but say where the verdict is decided
-        paper = r.axis.position(entry["paper"])
+        paper = r.axis.position(entry["anchor"])
         for name in ("below", "above"):
             walk = [p for p in entry["points"] if (r.axis.position(p["value"]) < paper if name == "below"
                                                    else r.axis.position(p["value"]) > paper)]
@@ -348,17 +405,17 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
                          + (f" (inconclusive between: {grey_words(entry, grey)})" if grey else "")
                          + (" (not bisected: plan depth 0)" if status.startswith("grid only") else "")
                          + (f"; **a dip**: the paper's verdict returns at {', '.join(map(str, back))}" if back else ""))
-            d = _gap(r, entry["paper"], b["flip_at"])
+            d = _gap(r, entry["anchor"], b["flip_at"])
             if nearest is None or d < nearest[0]:
                 nearest = (d, b["flip_at"])
         elif status == "inconclusive":
             cells.append("no clear break; inconclusive at " + grey_words(entry, entry.get(f"{name}_inconclusive", [])))
         elif status == "robust":
             cells.append(_no_break(r, entry.get(f"{name}_tried") or [], entry.get("anchor_verdict", "holds"), name,
-                                   entry["paper"]))
+                                   entry["anchor"]))
         else:
             cells.append(status)
-    return cells[0], cells[1], distance(r, entry["paper"], nearest[1]) if nearest else "—"
+    return cells[0], cells[1], distance(r, entry["anchor"], nearest[1]) if nearest else "—"
 
 
 def not_swept(at_end: bool) -> str:
@@ -413,6 +470,10 @@ def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
     for v, entry in zip(variants, data["compare"]["variants"]):
         at_base = f"{v.anchor}: {_ci(v.reproduction)}"
         for r, axis_entry in zip(v.axes, entry["axes"]):
+            if len(r.points) <= 1:  # the case rejects every other value here (the axis does nothing for it)
+                lines.append(f"| {v.value} | {at_base} | {r.axis.name} | not swept: the case accepts no other value "
+                             f"with {by}={v.value} | |")
+                continue
             below, above, _ = _bracket_cells(r, axis_entry)
             lines.append(f"| {v.value} | {at_base} | {r.axis.name} | {below} | {above} |")
     lines.append("")
@@ -432,18 +493,15 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
                   f"`mummybench run {case.name}` before quoting them.", ""]
     lines += plan_banner(result)
     lines += [f"**Claim on trial:** {claim.text}", ""]
-    if claim.quote:
-        lines += [f"> {claim.quote}", ">", f"> — {claim.source}", ""]
-    else:
-        lines += [f"Source: {claim.source}", ""]
+    lines += _citation_lines(claim)
     st = data["statistics"]
     lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds. {method_sentence(st)}", "",
-              "## Reproduction at the paper setting" if not changed_base(result) else
+              "## Reproduction at the anchor setting" if not changed_base(result) else
               "## At the plan's base setting (not the paper's: "
               + ", ".join(f"{k}={v}" for k, v in changed_base(result).items()) + ")", "",
               f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
               f"(seed-only spread: {spread}).", "",
-              "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), ""]
+              "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), "", *_anchor_lines(data)]
     if rep.all_failed:
         lines += [f"**Every trial at {where} failed** ({len(rep.failed)}): see Failed trials below.", ""]
     elif rep.values and not all(claim.satisfied(v) for v in rep.values) and any(claim.satisfied(v) for v in rep.values):
@@ -455,15 +513,15 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
               f"Each axis moves alone from {value_word} across its plausible range; the bracket is the last value "
               "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
               "the two: there the claim is within seed noise of its threshold.", "",
-              "| axis | paper | below: holds at → breaks at | above: holds at → breaks at | nearest break, relative |",
+              "| axis | anchor | below: holds at → breaks at | above: holds at → breaks at | nearest break, relative |",
               "|---|---|---|---|---|"]
     for r, entry in zip(result.axes, data["axes"]):
         if r.axis.categorical:
             cats = ", ".join(f"{k}: {v}" for k, v in entry["categories"].items())
-            lines.append(f"| {r.axis.name} | {entry['paper']} | categories — {cats} | | |")
+            lines.append(f"| {r.axis.name} | {_anchor_cell(r.axis, entry)} | categories — {cats} | | |")
             continue
         below, above, rel = _bracket_cells(r, entry)
-        lines.append(f"| {r.axis.name} | {entry['paper']} | {below} | {above} | {rel} |")
+        lines.append(f"| {r.axis.name} | {_anchor_cell(r.axis, entry)} | {below} | {above} | {rel} |")
     lines += ["", "### Each axis", ""]
     for r in result.axes:
         lines += [f"**{r.axis.name}** — {r.axis.why}", "", f"![{r.axis.name}](figures/axis_{r.axis.name}.png)", ""]
@@ -502,7 +560,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         for f in data["failed"]:
             last = (f["error"] or "").strip().splitlines()[-1][:160].replace("|", "\\|")
             changed = {k: v for k, v in f["setting"].items() if result.base.get(k) != v}
-            lines.append(f"| {changed or 'paper'} | {f['seed']} | {last} |")
+            lines.append(f"| {changed or 'anchor'} | {f['seed']} | {last} |")
         lines.append("")
     lines += ["## Provenance", "", "### The trials", ""]
     span = prov.get("trials_span")

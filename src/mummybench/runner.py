@@ -5,6 +5,7 @@ per-look level that keeps the stated error rate over the plan's looks (see `stat
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,20 @@ class Runner:
         ev.mean, ev.low, ev.high = mean_interval(ev.values, level, claim.bounds, claim.sd_floor)
         ev.verdict = claim.verdict(ev.low, ev.high)
         return ev
+
+    def metric_means(self, ev: Evaluation) -> dict[str, float]:
+        """Every metric's mean over a setting's successful trials (the seeds its verdict used): the numbers a
+        README may quote beside the claim's own, e.g. a warning count or a rerun's agreement. NaN-free: a metric
+        that is missing or not finite in some trial is averaged over the trials that have it."""
+        sums: dict[str, list[float]] = {}
+        for seed in ev.seeds:
+            record = self.store.get(self.key(ev.setting, seed))
+            if not record or record.get("error"):
+                continue
+            for name, value in (record.get("metrics") or {}).items():
+                if value is not None and math.isfinite(float(value)):
+                    sums.setdefault(name, []).append(float(value))
+        return {name: sum(v) / len(v) for name, v in sorted(sums.items())}
 
     def record(self, setting: Setting, seed: int = 0) -> dict[str, Any] | None:
         return self.store.get(self.key(setting, seed))

@@ -23,14 +23,19 @@ class {cls}(Case):
     title = "{title}"
     claim = Claim(
         text="A nearest-centroid classifier separates two Gaussian blobs with accuracy of at least 0.9.",
-        source="TODO: the paper, its version (arXiv vN, commit), and the locator (table, figure, page)",
+        source="TODO: the work (authors, year, title, venue)",
+        version="TODO: which version you read (arXiv vN, a repository commit)",
+        locator="TODO: where in it (table, figure, section, page)",
         quote="",  # the source's own words, verbatim, once you have checked them
+        quote_by="",  # who wrote the quote: the paper, or its library's docs?
+        reported="",  # the number on trial as the source gives it, with its spread ("94 +- 2, s.d. over 3 runs")
         metric="accuracy", op=">=", threshold=0.9, bounds=(0.0, 1.0), resolution=0.001)  # 1 test point in 1,000
     axes = (
-        Axis("separation", Float(0.1, 10.0, log=True), paper=3.0, plausible=(0.5, 6.0),
-             why="TODO: the source's value and its locator, or our anchor and why"),
-        Axis("n_train", Int(2, 10_000, log=True), paper=100, plausible=(4, 1000),
-             why="TODO: why a paper would not mention it"),
+        # `source`: where the source states the anchor value; or `reason`: why we chose it. One of the two.
+        Axis("separation", Float(0.1, 10.0, log=True), anchor=3.0, plausible=(0.5, 6.0),
+             source="TODO: e.g. 'Table 2, p. 5'", why="TODO: why a paper would not mention it"),
+        Axis("n_train", Int(2, 10_000, log=True), anchor=100, plausible=(4, 1000),
+             reason="TODO: e.g. 'our anchor: the paper does not say'", why="TODO: why a paper would not mention it"),
     )
     map_axes = ("separation", "n_train")
     libraries = ("numpy",)  # their versions key the store
@@ -94,6 +99,12 @@ mummybench {cases_opt}trial {name} --seed 0 --set separation=1
 ## Exercises
 
 1. TODO: an exercise with a checkable answer (a breaking point, a verdict), and what to look for.
+
+## Sources
+
+| statement | where checked | status |
+|---|---|---|
+| TODO: each statement about a source (quote, number, setting) | TODO: page, file, version read | verified or not |
 '''
 
 TEST = '''"""The contract of the {name} case, and one trial at its anchor."""

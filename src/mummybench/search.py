@@ -1,4 +1,4 @@
-"""The search: reproduce at the paper setting, sweep one axis at a time and bisect to the
+"""The search: reproduce at the anchor setting, sweep one axis at a time and bisect to the
 breaking points, map a pair of axes, and sample the plausible space at random."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ OPPOSITE = {"holds": "breaks", "breaks": "holds"}
 
 @dataclass
 class Side:
-    """One direction away from the paper value on one axis, and its bracket."""
+    """One direction away from the anchor value on one axis, and its bracket."""
 
     axis: str
     side: str  # "below" or "above"
@@ -97,7 +97,7 @@ class SearchResult:
 
 
 def resolve_base(case: Case, plan: Plan) -> Setting:
-    """The paper setting with the plan's overrides, validated."""
+    """The anchor setting with the plan's overrides, validated."""
     try:
         base = case.setting(validate(case.axes, plan.base))
     except SettingError as err:

@@ -190,24 +190,55 @@ Domain = Int | Float | Choice
 
 @dataclass(frozen=True)
 class Axis:
-    """One hidden parameter: its domain, the paper's value, the plausible range a
-    practitioner might use, and why a paper would not mention it."""
+    """One hidden parameter: its domain, the anchor value, the plausible range a practitioner
+    might use, and why a paper would not mention it.
+
+    The anchor is the value the claim is reproduced at. Where the source states it, `source` says
+    where (table, figure, page, file: "Fig. 1 caption"); where the source is silent and we chose it,
+    `reason` says why. A case declares exactly one of the two (the contract suite checks it)."""
 
     name: str
     domain: Domain
-    paper: Any
+    anchor: Any
     plausible: tuple[Any, Any] | None = None
     why: str = ""
     unit: str = ""
     prepared: bool = field(default=False)  # changes the prepared data rather than only the fit
+    source: str = ""  # where the source states the anchor value (then the anchor is the source's value)
+    reason: str = ""  # why we chose the anchor value where the source states none
 
     def __post_init__(self) -> None:
-        self.domain.check(self.name, self.paper)
+        self.domain.check(self.name, self.anchor)
+        if self.source and self.reason:
+            raise ValueError(f"axis '{self.name}': give `source` (the source states the value) or `reason` "
+                             "(we chose it), not both")
         if self.plausible is None:
             d = self.domain
             object.__setattr__(self, "plausible", (d.values[0], d.values[-1]) if isinstance(d, Choice) else (d.low, d.high))
         for end in self.plausible:
             self.domain.check(self.name, end)
+
+    @property
+    def paper(self) -> Any:
+        """The anchor value (the name older case code reads; renaming it there would change its code hash)."""
+        return self.anchor
+
+    @property
+    def from_source(self) -> bool:
+        """Whether the source states the anchor value (else we chose it)."""
+        return bool(self.source)
+
+    def anchor_words(self) -> str:
+        """'source: 100 (Fig. 1)' or 'our anchor: 200 (the paper tests whole documents)'. "source", not
+        "paper": the value may come from the authors' code or toolbox, which the locator names."""
+        if self.source:
+            return f"source: {self.anchor} ({self.source})"
+        return f"our anchor: {self.anchor}" + (f" ({self.reason})" if self.reason else " (no reason given)")
+
+    def anchor_record(self) -> dict[str, Any]:
+        """The anchor for summary.json: value, whose it is, and the locator or the reason."""
+        return {"value": self.anchor, "from": "source" if self.source else "ours",
+                **({"source": self.source} if self.source else {"reason": self.reason})}
 
     @property
     def numeric(self) -> bool:
@@ -237,10 +268,10 @@ class Axis:
         return self.domain.parse(self.name, text)
 
     def grid(self, points: int) -> list[Any]:
-        """Grid over the plausible range, always containing the paper value."""
+        """Grid over the plausible range, always containing the anchor value."""
         values = self.domain.grid(self.plausible[0], self.plausible[1], points)
-        if self.paper not in values:
-            values.append(self.paper)
+        if self.anchor not in values:
+            values.append(self.anchor)
         return self.order(values)
 
     def order(self, values: Sequence[Any]) -> list[Any]:
@@ -261,12 +292,12 @@ class Axis:
 
 
 def validate(axes: Sequence[Axis], values: Mapping[str, Any]) -> Setting:
-    """Check a partial setting against the axes and complete it with paper values."""
+    """Check a partial setting against the axes and complete it with anchor values."""
     by_name = {a.name: a for a in axes}
     unknown = sorted(set(values) - set(by_name))
     if unknown:
         raise SettingError(f"unknown axis '{unknown[0]}'; axes are: {', '.join(by_name)}")
-    return {a.name: a.check(values[a.name]) if a.name in values else a.paper for a in axes}
+    return {a.name: a.check(values[a.name]) if a.name in values else a.anchor for a in axes}
 
 
 def parse_assignments(axes: Sequence[Axis], assignments: Sequence[str]) -> dict[str, Any]:

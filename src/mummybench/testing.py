@@ -14,7 +14,8 @@ from typing import Any
 from .case import Case
 from .space import SettingError
 
-README_SECTIONS = ("## The claim", "## The hidden parameters", "## What we found", "## Reproduce", "## Exercises")
+README_SECTIONS = ("## The claim", "## The hidden parameters", "## What we found", "## Reproduce", "## Exercises",
+                   "## Sources")
 
 
 def check_case(case: Case | type[Case], trials: bool = False, readme: bool = True) -> None:
@@ -53,6 +54,14 @@ def check_case(case: Case | type[Case], trials: bool = False, readme: bool = Tru
         except SettingError:
             pass  # check() may reject a draw; the search then draws again
     assert case.threads >= 1, "threads: at least 1"
+    if case.listed:  # a real case says where each anchor value comes from, and where its claims are stated
+        for axis in case.axes:
+            assert bool(axis.source) != bool(axis.reason), \
+                f"axis '{axis.name}': declare `source` (where the source states {axis.anchor!r}) or `reason` (why we chose it)"
+        for claim in (case.claim, *case.also):
+            assert claim.version and claim.locator, \
+                f"claim '{claim.label}': give the source's version (arXiv vN, commit) and the locator (table, figure, page)"
+            assert not claim.quote or claim.quote_by, f"claim '{claim.label}': say who wrote the quote (`quote_by`)"
     if readme and case.listed:  # the toy cases of the tests have no lesson
         path = Path(inspect.getfile(cls)).parent / "README.md"
         assert path.is_file(), f"{path}: every case has a README (the lesson)"
