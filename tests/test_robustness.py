@@ -244,3 +244,27 @@ def test_tls_options_need_dask(tmp_path, capsys):
 
     assert main(["run", "synthetic", "--jobs", "0", "--tls-key", "k.pem", "--results", str(tmp_path)]) == 2
     assert "need --executor dask" in capsys.readouterr().err
+
+
+def test_flag_metrics_are_counted_with_the_settings_that_raised_them(tmp_path):
+    """A case's flag metric (here: a warning raised only where a > 7) is tallied in summary.json and the report:
+    how many trials raised it, of how many, and at which settings; trials below 0 or without it are not counted."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Outcome, Plan
+
+    class Warns(Synthetic):
+        name = "warns"
+        flags = ("warnings",)
+
+        def trial(self, data, setting, seed):
+            out = super().trial(data, setting, seed)
+            return Outcome(metrics={**out.metrics, "warnings": 2.0 if setting["a"] > 7 else 0.0}, examples=out.examples)
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=5, depth=0, map_resolution=0, random_samples=0,
+                axes=("a",))
+    data, text = _report_for(tmp_path, Warns(), plan)
+    flag = data["flags"]["warnings"]
+    # the grid a = 0, 2.5, 5 (the anchor), 7.5, 10 with 3 seeds each: 7.5 and 10 warn, twice per trial
+    assert flag["trials"] == 6 and flag["of"] == 15
+    assert sorted((e["changes"]["a"], e["trials"], e["total"]) for e in flag["settings"]) == [(7.5, 3, 6.0), (10.0, 3, 6.0)]
+    assert "## Trials that raised `warnings`" in text and "6 of the 15 trials" in text

@@ -104,6 +104,7 @@ class SmallDeepModel(Case):
     )
     map_axes = ("batch_size", "learning_rate")
     libraries = ("torch", "mnist1d", "numpy", "scipy")
+    flags = ("diverged",)
     plans = {
         # CI smoke plan: 300 steps, one axis, a cheap map pair.
         "quick": Plan("quick", seeds_min=2, seeds_max=2, seeds_step=1, grid_points=2, depth=0, map_resolution=2,

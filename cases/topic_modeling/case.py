@@ -83,6 +83,7 @@ class TopicModeling(Case):
     map_axes = ("doc_length", "n_docs")
     compare = ("implementation", ("doc_length", "passes", "chunksize"))
     libraries = ("lda", "gensim", "scikit-learn", "numpy", "scipy")
+    flags = ("library_warnings",)
     plans = {
         # CI smoke plan: the Gibbs anchor, one axis, a cheap map pair, no peers compared.
         "quick": Plan("quick", seeds_min=3, seeds_max=3, seeds_step=1, anchor_seeds=6, grid_points=2, depth=1,

@@ -50,6 +50,9 @@ class Case:
     # metrics may depend on it, so it is fixed, recorded, and part of the case's code
     threads: ClassVar[int] = 1
     listed: ClassVar[bool] = True  # False: a toy for tests and teaching, left out of `mummybench list`
+    # metrics that mark trouble in a trial when above 0 (a library's warning count, a diverged run): the report
+    # and summary.json say how many trials raised each, and at which settings
+    flags: ClassVar[tuple[str, ...]] = ()
 
     def prepare(self) -> Any:
         """Load or build what every trial shares; called once per process."""
@@ -121,7 +124,7 @@ class Case:
 # given (setting, seed): the setting itself is in the store key. Edit them freely in a Case class; nothing reruns.
 # (So `trial` must not read them: a trial that used `self.claim.threshold` would change unseen.)
 DECLARATIONS = frozenset({"title", "claim", "also", "axes", "map_axes", "compare", "libraries", "plans", "tolerance",
-                          "listed"})
+                          "listed", "flags"})
 
 
 def _declares(statement: ast.stmt) -> bool:

@@ -82,8 +82,46 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
                                              "inconclusive")},
         "statistics": statistics_block(result),
         "failed": failed,
+        "flags": flagged(result),
         "provenance": provenance,
     })
+
+
+def flagged(result: SearchResult) -> dict[str, Any]:
+    """For each metric the case declares a flag: how many of the trials behind this report raised it (value
+    above 0), of how many that report it, and the settings where it was raised (as changes from the base, with
+    the trials and the flag's total there)."""
+    out: dict[str, Any] = {}
+    records = [r for r in result.runner.used.values() if not r.get("error")]
+    for name in result.case.flags:
+        having = [r for r in records if (r.get("metrics") or {}).get(name) is not None]
+        raised = [r for r in having if float(r["metrics"][name]) > 0]
+        where: dict[str, dict[str, Any]] = {}
+        for r in raised:
+            changed = {k: v for k, v in r["setting"].items() if result.base.get(k) != v}
+            entry = where.setdefault(json.dumps(changed, sort_keys=True, default=str),
+                                     {"changes": changed, "trials": 0, "total": 0.0})
+            entry["trials"] += 1
+            entry["total"] += float(r["metrics"][name])
+        out[name] = {"trials": len(raised), "of": len(having),
+                     "settings": sorted(where.values(), key=lambda e: -e["trials"])}
+    return out
+
+
+def _flag_lines(data: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, f in (data.get("flags") or {}).items():
+        lines += [f"## Trials that raised `{name}`", "",
+                  f"{f['trials']} of the {f['of']} trials behind this report have `{name}` above 0"
+                  + (":" if f["settings"] else "."), ""]
+        if f["settings"]:
+            lines += ["| setting (changes from the base) | trials | total |", "|---|---|---|"]
+            lines += [f"| {e['changes'] or 'the base setting'} | {e['trials']} | {_num(e['total'])} |"
+                      for e in f["settings"][:15]]
+            if len(f["settings"]) > 15:
+                lines.append(f"| … {len(f['settings']) - 15} more settings (summary.json lists all) | | |")
+            lines.append("")
+    return lines
 
 
 def anchor_table(result: SearchResult) -> list[dict[str, Any]]:
@@ -555,6 +593,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
         text = case.describe(record.get("examples") or {})
         metrics = ", ".join(f"{k}={_num(v)}" for k, v in sorted(record["metrics"].items()))
         lines += [f"Metrics: {metrics}", "", text, ""] if text else [f"Metrics: {metrics}", ""]
+    lines += _flag_lines(data)
     if data["failed"]:
         lines += ["## Failed trials", "", "| setting | seed | error (last line) |", "|---|---|---|"]
         for f in data["failed"]:
