@@ -79,6 +79,7 @@ def test_knobs_that_do_nothing_for_an_implementation_are_rejected():
 
     case = TopicModeling()
     for values, words in (({"implementation": "sklearn_online", "alpha": "auto"}, "only in gensim"),
+                          ({"implementation": "gensim_multicore", "alpha": "auto"}, "only in gensim's LdaModel;"),
                           ({"passes": 3}, "does nothing for implementation=gibbs"),
                           ({"implementation": "gensim", "sweeps": 7}, "'sweeps' does nothing"),
                           ({"implementation": "sklearn_batch", "chunksize": 7}, "'chunksize' does nothing")):

@@ -3,13 +3,13 @@
 - `gibbs`: collapsed Gibbs sampling, the paper's inference (Griffiths & Steyvers 2004), as the `lda` package
   implements it (symmetric scalar priors, one chain).
 - `gensim`: gensim's `LdaModel`, online variational Bayes (Hoffman, Blei & Bach, NIPS 2010).
-- `gensim_multicore`: gensim's `LdaMulticore` with two workers, the tutorials' path; its results can vary from
-  run to run with the same seed (gensim's docs say so), so the trial fits it twice and records whether they differ.
+- `gensim_multicore`: gensim's `LdaMulticore` with two workers; its results can vary from run to run with the
+  same seed (gensim's docs say so), so the trial fits it twice and records whether they differ.
 - `sklearn_online`, `sklearn_batch`: scikit-learn's `LatentDirichletAllocation` with `learning_method` 'online'
   and 'batch' (its default since 0.20).
 
-Every fit records the warnings its library raised (a logger warning or a Python warning), which a practitioner
-would see and the paper's setting never raised.
+Every fit records the warnings its library raised (a logger warning or a Python warning): what a practitioner
+would see on the console.
 """
 
 from __future__ import annotations

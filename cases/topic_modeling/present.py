@@ -9,7 +9,8 @@ import numpy as np
 from . import bars
 from .fit import RECOVERED_AT
 
-# The paper's words, verified against the published text (see README.md for the source).
+# The caption of Fig. 1 as PubMed's display of the article shows it (PMID 14872004); the display stops after
+# "on this data", hence the ellipsis. See the README's Sources.
 QUOTE = ("Fig. 1. (a) Graphical representation of 10 topics, combined to produce \"documents\" like those shown in b, "
          "where each image is the result of 100 samples from a unique mixture of these topics. (c) Performance of three "
          "algorithms on this data…")
