@@ -52,7 +52,8 @@ def figure(examples: dict[str, Any], title: str) -> Any:
     ax.set_title("learning curves (dotted: published 94% / 68%)", fontsize=9)
     for k, w in enumerate(wrong):
         sub = fig.add_subplot(grid[k // 4, 2 + k % 4])
-        sub.plot(w["signal"], range(len(w["signal"])), color="#333", lw=1.2)  # drawn upright, as the paper does
+        # drawn upright (the authors' plot_signals also inverts the y-axis)
+        sub.plot(w["signal"], range(len(w["signal"])), color="#333", lw=1.2)
         sub.set_title(f"true {w['true']}: CNN {w['cnn']}, MLP {w['mlp']}", fontsize=7)
         sub.set_xticks([])
         sub.set_yticks([])

@@ -28,7 +28,8 @@ class TopicModeling(Case):
         source="Griffiths, T. L. & Steyvers, M. (2004). Finding scientific topics. PNAS 101 (suppl. 1), 5228-5235. "
                "doi:10.1073/pnas.0307752101",
         version="the PNAS article (one version), read only in parts: PubMed's display of its abstract and Fig. 1 "
-                "caption (PMID 14872004), and a cleaned copy of its text (Nemotron-CC-Math-v1) that stops before the bars",
+                "caption (PMID 14872004), and a cleaned copy of its text (Nemotron-CC-Math-v1) whose readable part "
+                "ends at the start of the bars section",
         locator="Fig. 1 caption (the bars setting: 10 topics, documents of 100 samples)",
         quote=present.QUOTE,
         quote_by="Griffiths & Steyvers (2004), caption of Fig. 1, as PubMed's display (PMID 14872004) shows it; the "
@@ -57,7 +58,7 @@ class TopicModeling(Case):
              prepared=True),
         Axis("num_topics", Int(2, 100), anchor=10, plausible=(5, 20),
              source="Fig. 1 caption: 'Graphical representation of 10 topics'; the toolbox: T = NX + NY = 10",
-             why="the paper fitted the true number of topics; in practice K is a guess"),
+             why="the toolbox fits T = 10, the true number of topics; in practice K is a guess"),
         Axis("implementation", Choice(IMPLEMENTATIONS), anchor="gibbs",
              source="the paper's inference is Gibbs sampling ('We use Gibbs sampling, known as the heat bath "
                     "algorithm in statistical physics', as a cleaned copy of the text shows it); the `lda` package "
@@ -78,8 +79,8 @@ class TopicModeling(Case):
                     "BETA = 1",
              why="the fitted topic-word prior; gensim and scikit-learn default to 1/K = 0.1, `lda` to 0.01"),
         Axis("passes", Int(1, 500, log=True), anchor=10, plausible=(1, 30),
-             reason="variational fits only (the paper had none): 10 reproduces the bars on every seed at the anchor, "
-                    "where gensim's default of 1 does not",
+             reason="variational fits only (the paper had none): 10 passes of 5 updates (500 documents, chunksize "
+                    "100) make 50 updates, clear of gensim's warning below 10",
              why="epochs over the corpus; gensim's default is 1 (scikit-learn's max_iter, default 10)"),
         Axis("iterations", Int(1, 2000, log=True), anchor=50,
              plausible=(1, 200), reason="variational fits only: gensim's default",
