@@ -268,3 +268,28 @@ def test_flag_metrics_are_counted_with_the_settings_that_raised_them(tmp_path):
     assert flag["trials"] == 6 and flag["of"] == 15
     assert sorted((e["changes"]["a"], e["trials"], e["total"]) for e in flag["settings"]) == [(7.5, 3, 6.0), (10.0, 3, 6.0)]
     assert "## Trials that raised `warnings`" in text and "6 of the 15 trials" in text
+
+
+def test_random_settings_that_could_not_run_are_left_out_of_the_share(tmp_path):
+    """A random setting whose every trial failed measured nothing: it is counted as failed, not as breaking, and
+    the share (and its Wilson interval) is over the settings that ran."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Plan
+
+    class Refuses(Synthetic):
+        name = "refuses"
+
+        def trial(self, data, setting, seed):
+            if setting["mode"] == "bad":
+                raise ValueError("the library refuses this mode")
+            return super().trial(data, setting, seed)
+
+    plan = Plan("t", seeds_min=3, seeds_max=3, grid_points=2, depth=0, map_resolution=0, random_samples=12,
+                axes=("a",))
+    data, text = _report_for(tmp_path, Refuses(), plan)
+    rs = data["robust_share"]
+    ran = [ev for ev in data["failed"] if ev["setting"]["mode"] == "bad"]
+    assert rs["failed"] >= 1 and len(ran) == 3 * rs["failed"]  # every trial of those settings failed
+    assert rs["samples"] + rs["failed"] == 12
+    assert rs["holds"] + rs["breaks"] + rs["inconclusive"] == rs["samples"]
+    assert "could not be measured" in text

@@ -63,8 +63,8 @@ class TopicModeling(Case):
              source="the paper's inference is Gibbs sampling ('We use Gibbs sampling, known as the heat bath "
                     "algorithm in statistical physics', as a cleaned copy of the text shows it); the `lda` package "
                     "implements collapsed Gibbs sampling after Griffiths & Steyvers (2004)",
-             why="the same model fitted another way: online variational Bayes in gensim (LdaModel, and LdaMulticore "
-                 "with two workers) and scikit-learn (online, and batch, its default since 0.20)"),
+             why="the same model fitted by variational Bayes: online in gensim (LdaModel, and LdaMulticore with two "
+                 "workers); online and batch in scikit-learn (batch is its default since 0.20)"),
         Axis("sweeps", Int(1, 5000, log=True), anchor=100, plausible=(5, 1000),
              source="the Matlab Topic Modeling Toolbox's bars example (exampleimages1, psiexp.ss.uci.edu): "
                     "NITER = [0 1 5 10 50 100], separate runs of up to 100 iterations; we take 100",
@@ -79,7 +79,7 @@ class TopicModeling(Case):
                     "BETA = 1",
              why="the fitted topic-word prior; gensim and scikit-learn default to 1/K = 0.1, `lda` to 0.01"),
         Axis("passes", Int(1, 500, log=True), anchor=10, plausible=(1, 30),
-             reason="variational fits only (the paper had none): 10 passes of 5 updates (500 documents, chunksize "
+             reason="variational fits only (the Gibbs anchor has none): 10 passes of 5 updates (500 documents, chunksize "
                     "100) make 50 updates, clear of gensim's warning below 10",
              why="epochs over the corpus; gensim's default is 1 (scikit-learn's max_iter, default 10)"),
         Axis("iterations", Int(1, 2000, log=True), anchor=50,

@@ -63,7 +63,9 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
     rs = summary["robust_share"]
     if rs.get("samples"):
         rows.append(f"- **Share of the plausible space where it holds:** {rs['holds']} of {rs['samples']} random settings "
-                    f"({_num(rs['estimate'])}, 95% Wilson interval {_num(rs['ci'][0])}–{_num(rs['ci'][1])}).")
+                    f"({_num(rs['estimate'])}, 95% Wilson interval {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
+                    + (f"; {rs['failed']} more could not be measured (every trial failed)" if rs.get("failed") else "")
+                    + ".")
     rows += ["", "| axis | anchor | below the anchor | above the anchor |", "|---|---|---|---|"]
     for axis in summary["axes"]:
         if axis.get("categories"):

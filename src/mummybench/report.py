@@ -78,8 +78,8 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "map": result.map,
         "compare": compare,
         "also": also_judged(result),
-        "robust_share": {k: rnd[k] for k in ("estimate", "ci", "samples", "requested", "dropped", "holds", "breaks",
-                                             "inconclusive")},
+        "robust_share": {k: rnd.get(k) for k in ("estimate", "ci", "samples", "requested", "dropped", "failed", "holds",
+                                                 "breaks", "inconclusive")},
         "statistics": statistics_block(result),
         "failed": failed,
         "flags": flagged(result),
@@ -571,8 +571,12 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     lines += _also_lines(data)
     rs = data["robust_share"]
     lines += ["## How much of the plausible space holds", ""]
+    if rs.get("failed"):
+        lines += [f"{rs['failed']} of the settings drawn at random could not be measured (every trial failed; see "
+                  "Failed trials): they are left out of the share below, not counted as breaking.", ""]
     if rs["samples"]:
-        lines += [f"Of {rs['samples']} settings drawn at random from every axis's plausible range, the claim holds in "
+        lines += [f"Of {rs['samples']} settings drawn at random from every axis's plausible range and measured, the claim "
+                  f"holds in "
                   f"{rs['holds']}, breaks in {rs['breaks']} and is inconclusive in {rs['inconclusive']}: "
                   f"share holding {_num(rs['estimate'])} (95% Wilson interval [{_num(rs['ci'][0])}, {_num(rs['ci'][1])}]; "
                   "inconclusive settings count as not holding).", ""]

@@ -248,15 +248,18 @@ def sample_settings(case: Case, base: Setting, plan: Plan) -> list[Setting]:
 
 
 def _random(case: Case, base: Setting, plan: Plan, runner: Runner) -> dict[str, Any]:
-    """Verdicts at random settings and the share that holds (Wilson interval; None when there are none)."""
+    """Verdicts at random settings and the share that holds (Wilson interval; None when there are none). A setting
+    whose every trial failed (the library refused it) measured nothing: it is counted as `failed` and left out of
+    the share, rather than counted as not holding."""
     settings = sample_settings(case, base, plan)
     evals = runner.evaluate(settings, "random") if settings else []
-    holds = sum(ev.verdict == "holds" for ev in evals)
-    share, low, high = wilson_interval(holds, len(evals))
-    return {"estimate": share, "ci": [low, high], "samples": len(evals), "requested": plan.random_samples,
-            "dropped": plan.random_samples - len(settings), "holds": holds,
-            "breaks": sum(ev.verdict == "breaks" for ev in evals),
-            "inconclusive": sum(ev.verdict == "inconclusive" for ev in evals), "evaluations": evals}
+    judged = [ev for ev in evals if not ev.all_failed]
+    holds = sum(ev.verdict == "holds" for ev in judged)
+    share, low, high = wilson_interval(holds, len(judged))
+    return {"estimate": share, "ci": [low, high], "samples": len(judged), "requested": plan.random_samples,
+            "dropped": plan.random_samples - len(settings), "failed": len(evals) - len(judged), "holds": holds,
+            "breaks": sum(ev.verdict == "breaks" for ev in judged),
+            "inconclusive": sum(ev.verdict == "inconclusive" for ev in judged), "evaluations": evals}
 
 
 def planned(case: Case, plan: Plan, schedule: tuple[int, ...],
