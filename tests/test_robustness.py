@@ -267,7 +267,7 @@ def test_flag_metrics_are_counted_with_the_settings_that_raised_them(tmp_path):
     # the grid a = 0, 2.5, 5 (the anchor), 7.5, 10 with 3 seeds each: 7.5 and 10 warn, twice per trial
     assert flag["trials"] == 6 and flag["of"] == 15
     assert sorted((e["changes"]["a"], e["trials"], e["total"]) for e in flag["settings"]) == [(7.5, 3, 6.0), (10.0, 3, 6.0)]
-    assert "## Trials that raised `warnings`" in text and "6 of the 15 trials" in text
+    assert "## Trials that raised `warnings`" in text and "6 of the 15 successful trials" in text
 
 
 def test_random_settings_that_could_not_run_are_left_out_of_the_share(tmp_path):

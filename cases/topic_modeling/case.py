@@ -53,7 +53,8 @@ class TopicModeling(Case):
              why="the generator's Dirichlet parameter: how many topics each document mixes; set by the data, never "
                  "by the user", prepared=True),
         Axis("noise", Float(0.0, 0.95), anchor=0.0, plausible=(0.0, 0.8),
-             reason="the bars as the paper and the toolbox draw them: every pixel from a bar; the noise axis is ours",
+             source="the Matlab Topic Modeling Toolbox's bars example (exampleimages1, psiexp.ss.uci.edu): every "
+                    "pixel is sampled from a topic, none uniformly (the noise axis itself is ours)",
              why="share of words drawn uniformly from the vocabulary: real corpora have words no topic explains",
              prepared=True),
         Axis("num_topics", Int(2, 100), anchor=10, plausible=(5, 20),

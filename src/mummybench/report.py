@@ -112,7 +112,7 @@ def _flag_lines(data: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for name, f in (data.get("flags") or {}).items():
         lines += [f"## Trials that raised `{name}`", "",
-                  f"{f['trials']} of the {f['of']} trials behind this report have `{name}` above 0"
+                  f"{f['trials']} of the {f['of']} successful trials behind this report have `{name}` above 0"
                   + (":" if f["settings"] else "."), ""]
         if f["settings"]:
             lines += ["| setting (changes from the base) | trials | total |", "|---|---|---|"]
