@@ -116,6 +116,7 @@ class Claim:
 
     def as_dict(self) -> dict:
         return {"text": self.text, "source": self.source, "version": self.version, "locator": self.locator,
+                "citation": self.citation(),
                 "quote": self.quote, "quote_by": self.quote_by, "reported": self.reported, "metric": self.metric,
                 "baseline": self.baseline, "op": self.op, "threshold": self.threshold,
                 "bounds": list(self.bounds) if self.bounds else None, "resolution": self.unit}

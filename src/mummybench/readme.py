@@ -227,8 +227,7 @@ def unsourced_numbers(text: str, summary: dict[str, Any]) -> list[str]:
     for m in _NUMBER.finditer(narrative(text)):
         frac, percent = m.group(2) or "", m.group(3)
         value, places = _value(m), max(len(frac) - 1, 0)
-        candidates = [value] + ([value / 100] if percent else [])
-        if not any(any(round(k, places + (2 if c is not value else 0)) == round(c, places + (2 if c is not value else 0))
-                       for k in known) for c in candidates):
+        candidates = [(value, places)] + ([(value / 100, places + 2)] if percent else [])
+        if not any(round(k, p) == round(c, p) for c, p in candidates for k in known):
             missing.append(m.group(0).strip())
     return missing

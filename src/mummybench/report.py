@@ -150,7 +150,7 @@ def _anchor_lines(data: dict[str, Any]) -> list[str]:
              "own choice where it is silent (with why).", "",
              "| axis | anchor | whose | where the source states it, or why we chose it | this run |", "|---|---|---|---|---|"]
     for row in data["anchor"]:
-        how = [w for w, k in (("swept", "swept"), ("mapped", "mapped"), ("sampled", "sampled")) if row[k]] or ["held fixed"]
+        how = [k for k in ("swept", "mapped", "sampled") if row[k]] or ["held fixed"]
         base = f" (plan base: {row['plan_base']})" if "plan_base" in row else ""
         whose = "source" if row["from"] == "source" else "**ours**"
         lines.append(f"| {row['name']} | {row['value']}{base} | {whose} | {row.get('source') or row.get('reason') or '—'} "
@@ -282,7 +282,7 @@ def _also_lines(data: dict[str, Any]) -> list[str]:
         lines += [f"## Also on trial: {c['text']}", ""]
         if c.get("quote"):
             lines += [f"> {c['quote']}", ">", f"> — {c.get('quote_by') or c['source']}", ""]
-        lines += [f"Source: {', '.join(p for p in (c['source'].rstrip('. '), c.get('version'), c.get('locator')) if p)}"
+        lines += [f"Source: {c.get('citation') or c['source']}"
                   + (f". The source reports: {c['reported']}" if c.get("reported") else ""), "",
                   f"`{judged['label']}`, judged on the same trials as the headline claim (no search of its own). "
                   f"At the anchor setting: **{rep['verdict']}** — mean {_num(rep['mean'])} [{_num(rep['ci'][0])}, "
