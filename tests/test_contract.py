@@ -60,3 +60,30 @@ def test_a_real_case_says_whose_every_anchor_is_and_where_its_claim_is_stated():
     assert Uncited.axes[0].anchor_words() == "our anchor: 5.0 (ours)"
     with pytest.raises(ValueError, match="not both"):
         Axis("a", Float(0.0, 10.0), anchor=2.0, source="Fig. 2", reason="ours")
+
+
+def test_a_treatment_axis_that_changes_the_scored_items_fails_the_contract():
+    """Like for like: a trial that names its items must score the same ones at every value of a treatment axis.
+    A toy whose 'bad' mode scores only half its items is caught; declaring the axis `population=True` (it is
+    meant to change the items, like a corpus) passes."""
+    from cases.synthetic.case import Synthetic
+    from mummybench import Outcome
+    from mummybench.testing import same_population_violations
+
+    class Narrows(Synthetic):
+        def trial(self, data, setting, seed):
+            out = super().trial(data, setting, seed)
+            items = [f"item{i}" for i in range(10)]
+            return Outcome(out.metrics, out.examples, population=tuple(items[:5] if setting["mode"] == "bad" else items))
+
+    case = Narrows()
+    violations = same_population_violations(case, case.anchor)
+    assert len(violations) == 1 and "axis 'mode'='bad'" in violations[0] and "5 dropped" in violations[0]
+    with pytest.raises(AssertionError, match="changes the scored items"):
+        check_case(Narrows, trials=True, readme=False)
+
+    class Declared(Narrows):
+        axes = tuple(dataclasses.replace(a, population=a.name == "mode") for a in Synthetic.axes)
+
+    assert same_population_violations(Declared(), Declared().anchor) == []
+    check_case(Declared, trials=True, readme=False)

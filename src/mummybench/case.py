@@ -21,10 +21,13 @@ PRESENTATION = "present.py"
 
 @dataclass
 class Outcome:
-    """What one trial returns: named metrics and a few concrete, JSON-able examples."""
+    """What one trial returns: named metrics and a few concrete, JSON-able examples. `population`, when given,
+    names the items the metrics were computed on (test item ids, language varieties): the contract suite checks
+    that no axis changes it except those declared `Axis(population=True)` (like for like)."""
 
     metrics: dict[str, float]
     examples: dict[str, Any] = field(default_factory=dict)
+    population: tuple[str, ...] | None = None
 
 
 class Case:

@@ -206,6 +206,9 @@ class Axis:
     prepared: bool = field(default=False)  # changes the prepared data rather than only the fit
     source: str = ""  # where the source states the anchor value (then the anchor is the source's value)
     reason: str = ""  # why we chose the anchor value where the source states none
+    # True: this axis changes which items are scored (a corpus, a test-set size). Every other axis is a treatment
+    # and must score the same items at every value (the contract suite checks it where trials name their items)
+    population: bool = False
 
     def __post_init__(self) -> None:
         self.domain.check(self.name, self.anchor)

@@ -84,6 +84,43 @@ def _check_trial(case: Case) -> None:
     problem = case.claim.problem(first["metrics"])
     assert problem is None, f"the claim cannot judge the anchor's trial: {problem}"
     assert all(isinstance(v, float) and (math.isfinite(v) or math.isnan(v)) for v in first["metrics"].values())
+    _check_population(case, anchor)
+
+
+def same_population_violations(case: Case, base: dict[str, Any], seed: int = 0) -> list[str]:
+    """Like for like: a trial that names its items (`Outcome.population`) must score the same items at every value
+    of every axis not declared `Axis(population=True)`. Runs one trial at `base` and one at each end of each
+    treatment axis's plausible range (each category, for a choice); returns the axes that change the items, with
+    how. Empty when the case does not name its items."""
+    data = case.prepare()
+    reference = case.trial(data, base, seed).population
+    if reference is None:
+        return []
+    out = []
+    for axis in case.axes:
+        if axis.population:
+            continue
+        values = list(axis.domain.values) if not axis.numeric else list(axis.plausible)
+        for value in values:
+            if value == base[axis.name]:
+                continue
+            setting = {**base, axis.name: value}
+            try:
+                case.check(setting)
+            except SettingError:
+                continue
+            items = case.trial(data, setting, seed).population
+            if items is not None and sorted(items) != sorted(reference):
+                lost, gained = set(reference) - set(items), set(items) - set(reference)
+                out.append(f"axis '{axis.name}'={value!r} changes the scored items ({len(lost)} dropped, "
+                           f"{len(gained)} added): a treatment must score the same items at every value")
+                break
+    return out
+
+
+def _check_population(case: Case, base: dict[str, Any]) -> None:
+    violations = same_population_violations(case, base)
+    assert not violations, violations[0]
 
 
 def contract_cases() -> list[Any]:
