@@ -26,16 +26,16 @@ def test_blocks_say_why_a_side_has_no_value_and_when_nothing_was_measured():
     trial failed says so; the index row shows where a grey zone starts."""
     from mummybench.readme import _flips, _side
 
-    axis = {"name": "nprobe", "paper": 16, "plausible": [1, 128], "anchor_verdict": "holds",
+    axis = {"name": "nprobe", "anchor": 16, "plausible": [1, 128], "anchor_verdict": "holds",
             "below_status": "robust", "below_tried": [], "below_at_end": False,
             "above_status": "robust", "above_tried": [], "above_at_end": False,
             "points": [{"value": 0, "n_seeds": 0, "n_failed": 3}]}
     assert _side(axis, "below").startswith("not swept")
-    assert _side({**axis, "paper": 1, "below_at_end": True}, "below").startswith("—")
+    assert _side({**axis, "anchor": 1, "below_at_end": True}, "below").startswith("—")
     grey = {**axis, "below_status": "inconclusive", "below_inconclusive": [0]}
     assert "0 (every trial failed)" in _side(grey, "below")
     summary = {"reproduction": {"verdict": "holds"}, "axes": [
-        {"name": "n", "paper": 2000, "below": {"holds_at": 2000, "breaks_at": 158, "flip_at": 158,
+        {"name": "n", "anchor": 2000, "below": {"holds_at": 2000, "breaks_at": 158, "flip_at": 158,
                                                "inconclusive_between": [1713, 232]}}]}
     assert _flips(summary) == "breaks at: n 2000→158 (inconclusive from 1713)"
 

@@ -70,9 +70,9 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
     for axis in summary["axes"]:
         if axis.get("categories"):
             cats = ", ".join(f"{k}: {v}" for k, v in axis["categories"].items())
-            rows.append(f"| {axis['name']} | {_anchor(axis)} | categories — {cats} | |")
+            rows.append(f"| {axis['name']} | {axis['anchor']} | categories — {cats} | |")
         else:
-            rows.append(f"| {axis['name']} | {_anchor(axis)} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
+            rows.append(f"| {axis['name']} | {axis['anchor']} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
     compare = summary.get("compare")
     if compare:
         rows += ["", f"By `{compare['axis']}` (each at the anchor setting, then the same sweeps):", "",
@@ -82,10 +82,6 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
                 rows.append(f"| {v['value']} | {v['verdict']}: {_ci(v)} | {axis['name']} | {_side(axis, 'below')} | "
                             f"{_side(axis, 'above')} |")
     return "\n".join(rows)
-
-
-def _anchor(axis: dict[str, Any]) -> Any:
-    return axis.get("anchor", axis.get("paper"))  # summaries before issue 11 called it 'paper'
 
 
 def _flips(summary: dict[str, Any]) -> str:
@@ -101,7 +97,7 @@ def _flips(summary: dict[str, Any]) -> str:
             b = axis.get(name)
             if b:
                 grey = b.get("inconclusive_between") or []
-                out.append(f"{axis['name']} {_anchor(axis)}→{b.get('flip_at', b['breaks_at'])}"
+                out.append(f"{axis['name']} {axis['anchor']}→{b.get('flip_at', b['breaks_at'])}"
                            + (f" (inconclusive from {grey[0]})" if grey else ""))
         if axis.get("categories"):
             flipped = [k for k, v in axis["categories"].items() if v == opposite]

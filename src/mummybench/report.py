@@ -258,15 +258,15 @@ def also_judged(result: SearchResult) -> list[dict[str, Any]]:
     return out
 
 
-def _citation_lines(claim: Any) -> list[str]:
-    """The quote credited to whoever wrote it, the source with its version and locator, and the number the
-    source reports (with its spread)."""
+def _citation_lines(c: dict[str, Any]) -> list[str]:
+    """From a claim's `as_dict()`: the quote credited to whoever wrote it, the source with its version and locator,
+    and the number the source reports (with its spread)."""
     lines = []
-    if claim.quote:
-        lines += [f"> {claim.quote}", ">", f"> — {claim.quote_by or claim.source}", ""]
-    lines += [f"Source: {claim.citation()}", ""]
-    if claim.reported:
-        lines += [f"The source reports: {claim.reported}", ""]
+    if c.get("quote"):
+        lines += [f"> {c['quote']}", ">", f"> — {c.get('quote_by') or c['source']}", ""]
+    lines += [f"Source: {c.get('citation') or c['source']}", ""]
+    if c.get("reported"):
+        lines += [f"The source reports: {c['reported']}", ""]
     return lines
 
 
@@ -278,12 +278,7 @@ def _also_lines(data: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for judged in data.get("also") or []:
         rep = judged["reproduction"]
-        c = judged["claim"]
-        lines += [f"## Also on trial: {c['text']}", ""]
-        if c.get("quote"):
-            lines += [f"> {c['quote']}", ">", f"> — {c.get('quote_by') or c['source']}", ""]
-        lines += [f"Source: {c.get('citation') or c['source']}"
-                  + (f". The source reports: {c['reported']}" if c.get("reported") else ""), "",
+        lines += [f"## Also on trial: {judged['claim']['text']}", "", *_citation_lines(judged["claim"]),
                   f"`{judged['label']}`, judged on the same trials as the headline claim (no search of its own). "
                   f"At the anchor setting: **{rep['verdict']}** — mean {_num(rep['mean'])} [{_num(rep['ci'][0])}, "
                   f"{_num(rep['ci'][1])}] over {rep['n_seeds']} seeds.", ""]
@@ -531,7 +526,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
                   f"`mummybench run {case.name}` before quoting them.", ""]
     lines += plan_banner(result)
     lines += [f"**Claim on trial:** {claim.text}", ""]
-    lines += _citation_lines(claim)
+    lines += _citation_lines(claim.as_dict())
     st = data["statistics"]
     lines += [f"Tested as: `{claim.label}` per trial, averaged over seeds. {method_sentence(st)}", "",
               "## Reproduction at the anchor setting" if not changed_base(result) else
