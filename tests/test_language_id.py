@@ -66,22 +66,82 @@ def data():
 
 
 def test_trial_is_deterministic_and_paired(data):
-    """The same (setting, seed) gives identical metrics; texts do not depend on the identifier."""
+    """The same (setting, seed) gives identical metrics; a text depends on (seed, variety, number) alone."""
     case = LanguageId()
     setting = case.setting({"text_length": 40, "typo_rate": 0.05, "code_switch": 0.2})
     a, b = case.trial(data, setting, 3), case.trial(data, setting, 3)
     assert a.metrics == b.metrics and a.examples == b.examples
-    rng_a, rng_b = (np.random.default_rng([3, 5]) for _ in range(2))
-    assert case._text(data, data.varieties[5], setting, rng_a) == case._text(data, data.varieties[5], setting, rng_b)
+    variety = data.varieties("django")[5]
+    assert case._text(data, "django", variety, setting, [3, 5, 0]) == case._text(data, "django", variety, setting, [3, 5, 0])
 
 
-def test_group_candidates_and_langdetect_instability(data):
-    """With candidates='group' only group languages are scored; langdetect reports how often a reseed flips it."""
+def test_every_identifier_is_scored_on_the_languages_all_four_name(data):
+    """Like for like: the test set is the corpus's varieties every identifier can name, the same for all four;
+    each one's coverage of the whole corpus is reported on its own."""
     case = LanguageId()
+    shared = data.shared("django")
+    assert 40 <= len(shared) < len(data.varieties("django"))
+    assert all(catalogues.LABELS[v] in named for v in shared for named in data.labels.values())
+    assert "bs" not in shared and "ms" not in shared  # langdetect cannot name them
+    outcomes = {name: case.trial(data, case.setting({"implementation": name, "text_length": 20}), 0)
+                for name in ("langid", "langdetect")}
+    assert outcomes["langid"].population == outcomes["langdetect"].population
+    assert len(outcomes["langid"].population) == len(shared) * 8
+    assert outcomes["langid"].metrics["coverage"] == 1.0 and outcomes["langdetect"].metrics["coverage"] < 0.8
+
+
+def test_no_treatment_axis_changes_the_scored_texts(data):
+    """The contract's like-for-like check on the real case: only `corpus` (declared population=True) may change
+    which texts are scored."""
+    from mummybench.testing import same_population_violations
+
+    case = LanguageId()
+    case.prepare = lambda: data  # reuse the loaded corpora and identifiers
+    assert same_population_violations(case, case.setting({"text_length": 30})) == []
+    django = case.trial(data, case.setting({"text_length": 30}), 0).population
+    chatterbot = case.trial(data, case.setting({"text_length": 30, "corpus": "chatterbot"}), 0).population
+    assert set(django).isdisjoint(chatterbot)
+
+
+def test_group_candidates_score_every_text(data):
+    """candidates='group' restricts only the texts of confusable varieties, and scores the same texts as 'all';
+    langdetect reports how often a reseed flips it."""
+    case = LanguageId()
+    full = case.trial(data, case.setting({"text_length": 30}), 0)
     group = case.trial(data, case.setting({"candidates": "group", "text_length": 30}), 0)
-    assert set(group.examples["per_variety"]) <= set(catalogues.GROUP_VARIETIES)
+    assert group.population == full.population
+    outside = [v for v in full.examples["per_variety"] if v not in catalogues.GROUP_VARIETIES]
+    assert all(group.examples["per_variety"][v] == full.examples["per_variety"][v] for v in outside)
+    assert group.metrics["accuracy_confusable"] >= full.metrics["accuracy_confusable"]
     ld = case.trial(data, case.setting({"implementation": "langdetect", "text_length": 10}), 0)
-    assert 0.0 < ld.metrics["unstable"] < 0.5 and ld.metrics["coverage"] < 0.8
+    assert 0.0 < ld.metrics["unstable"] < 0.5
+
+
+def test_markup_and_boundary_keep_the_visible_text():
+    rng = np.random.default_rng(0)
+    text = "Bitte geben Sie ein gültiges Datum ein & speichern"
+    inline = noise.markup(text, "inline", rng)
+    page = noise.markup(text, "page", rng)
+    assert catalogues.clean(inline) == catalogues.clean(text).replace(" & ", " ")
+    assert f"<p>{text}</p>" in page and page.startswith("<!DOCTYPE html>")
+    assert noise.markup(text, "none", rng) == text
+    assert noise.boundary("de", "padded") == " de " and noise.boundary("de", "newline") == "de\n"
+    assert noise.boundary("de", "quoted") == '"de"' and noise.boundary("de", "stripped") == "de"
+
+
+def test_chatterbot_lines_drop_untranslated_english(tmp_path):
+    """A line of a non-English folder made only of the english folder's words is dropped as untranslated."""
+    from cases.language_id import chat
+
+    for folder, lines in {"english": ["I am a programmer", "Good morning"],
+                          "swedish": ["I am a programmer", "Jag är en programmerare"] + [f"Hej nummer {chr(97 + i % 26)}{i}"
+                                                                                       for i in range(chat.MIN_STRINGS)]}.items():
+        (tmp_path / folder).mkdir()
+        body = "conversations:\n" + "".join(f"- - {line}\n" for line in lines)
+        (tmp_path / folder / "talk.yml").write_text("categories:\n- talk\n" + body, encoding="utf-8")
+    loaded = chat.load(tmp_path)
+    assert "I am a programmer" not in loaded["sv"] and "Jag är en programmerare" in loaded["sv"]
+    assert "en" not in loaded  # below MIN_STRINGS
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ VARIETIES: dict[str, str] = {
     "ta": "ta", "te": "te", "th": "th", "tr": "tr", "ug": "ug", "uk": "uk", "ur": "ur", "vi": "vi",
     "zh_Hans": "zh", "zh_Hant": "zh",
 }
+LABELS = VARIETIES  # variety -> gold label (the same interface as chat.LABELS)
 # Locales left out because langid.py has no label for them (the claim is langid's, so its 97 labels
 # bound the test set): ast, ckb, dsb, gd, hsb, ia, io, kab, ig, os, tg, tk, tt, udm, uz, my.
 # Also fy and am: fewer than MIN_STRINGS translated strings.

@@ -43,7 +43,8 @@ class Case:
     map_axes: ClassVar[tuple[str, str] | None] = None
     # (categorical axis, axes to sweep again for each of its values): e.g. the breaking text length
     # of every implementation side by side. None: no comparison.
-    compare: ClassVar[tuple[str, tuple[str, ...]] | None] = None
+    # (axis or axes compared across, axes re-swept at each category); several axes: their categories crossed
+    compare: ClassVar[tuple[str | tuple[str, ...], tuple[str, ...]] | None] = None
     libraries: ClassVar[tuple[str, ...]] = ()  # distributions whose versions key the store
     plans: ClassVar[dict[str, Plan]] = {}
     # metric -> largest absolute difference `mummybench verify` accepts between a rerun and the store;

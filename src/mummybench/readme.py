@@ -75,7 +75,7 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
             rows.append(f"| {axis['name']} | {axis['anchor']} | {_side(axis, 'below')} | {_side(axis, 'above')} |")
     compare = summary.get("compare")
     if compare:
-        rows += ["", f"By `{compare['axis']}` (each at the anchor setting, then the same sweeps):", "",
+        rows += ["", f"By `{compare['axis']}` (the anchor setting with each value, then the same sweeps):", "",
                  f"| {compare['axis']} | at the anchor | axis | below | above |", "|---|---|---|---|---|"]
         for v in compare["variants"]:
             for axis in v["axes"]:

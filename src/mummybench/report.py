@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -389,8 +390,8 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
     examples = [(anchor_words(result)[0], "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
     if result.compare:  # each compared category at the base setting, e.g. every implementation's own examples
         by, variants = result.compare
-        examples += [(f"{by}={v.value} at the base setting", f"{by}_{v.value}", v.base) for v in variants
-                     if v.base != result.base]
+        examples += [(f"{by} = {v.value} at the base setting", re.sub(r"[^A-Za-z0-9_.+-]+", "_", f"{by}_{v.value}"),
+                      v.base) for v in variants if v.base != result.base]
     shown = []
     drawing_code = case.code_hash(presentation=True)
     for label, slug, setting in examples:

@@ -3,6 +3,7 @@ breaking points, map a pair of axes, and sample the plausible space at random.""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,12 +109,36 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         for v in values:
             case.axis(name).check(v)
     if case.compare:
-        by, swept = case.compare
-        if case.axis(by).numeric:
-            raise SettingError(f"case '{case.name}': compare needs a choice axis; '{by}' is numeric")
-        for name in swept:
+        for by in compared_axes(case):
+            if case.axis(by).numeric:
+                raise SettingError(f"case '{case.name}': compare needs choice axes; '{by}' is numeric")
+        for name in case.compare[1]:
             case.axis(name)
     return base
+
+
+def compared_axes(case: Case) -> tuple[str, ...]:
+    """The choice axes a case compares across: one name, or several whose categories are crossed."""
+    by = case.compare[0]
+    return (by,) if isinstance(by, str) else tuple(by)
+
+
+def compare_label(case: Case) -> str:
+    """How reports name the compared axis or axes, e.g. 'implementation' or 'corpus × implementation'."""
+    return " × ".join(compared_axes(case))
+
+
+def compare_bases(case: Case, base: Setting) -> list[Setting]:
+    """The base setting at every valid combination of the compared axes' categories (the anchor's included)."""
+    names = compared_axes(case)
+    combos = itertools.product(*(case.axis(n).domain.values for n in names))
+    return [b for b in (_with(base, **dict(zip(names, c))) for c in combos) if _valid(case, b)]
+
+
+def compare_value(case: Case, setting: Setting) -> Any:
+    """One compared category's name: the value itself for one axis, 'a / b' for crossed axes."""
+    names = compared_axes(case)
+    return setting[names[0]] if len(names) == 1 else " / ".join(str(setting[n]) for n in names)
 
 
 def _with(base: Setting, **changes: Any) -> Setting:
@@ -141,14 +166,12 @@ def _compare(case: Case, base: Setting, plan: Plan, runner: Runner) -> tuple[str
     """Sweep the chosen axes again at every category of the compared axis (the paper's one included)."""
     if not (plan.compare and case.compare):
         return None
-    by, swept = case.compare
-    bases = [_with(base, **{by: v}) for v in case.axis(by).domain.values]
-    bases = [b for b in bases if _valid(case, b)]
+    bases = compare_bases(case, base)
     reproductions = runner.evaluate(bases, "compare")
-    axes = [case.axis(n) for n in swept]
-    variants = [Variant(b[by], b, rep, _sweep(case, b, axes, plan, runner, rep.verdict))
+    axes = [case.axis(n) for n in case.compare[1]]
+    variants = [Variant(compare_value(case, b), b, rep, _sweep(case, b, axes, plan, runner, rep.verdict))
                 for b, rep in zip(bases, reproductions)]
-    return by, variants
+    return compare_label(case), variants
 
 
 def sweep_values(case: Case, base: Setting, axis: Axis, plan: Plan) -> list[Any]:
@@ -279,7 +302,5 @@ def planned(case: Case, plan: Plan, schedule: tuple[int, ...],
         out.append(("map", [c[2] for c in cells[4]], first, most))
     out.append(("random", sample_settings(case, base, plan), first, most))
     if plan.compare and case.compare:
-        by, _ = case.compare
-        out.append(("compare", [b for b in (_with(base, **{by: v}) for v in case.axis(by).domain.values) if _valid(case, b)],
-                    first, most))
+        out.append(("compare", compare_bases(case, base), first, most))
     return out
