@@ -60,11 +60,11 @@ class LanguageId(Case):
         metric="accuracy", op=">=", threshold=0.90, bounds=(0.0, 1.0), resolution=0.001)
     axes = (
         Axis("text_length", Int(3, 1000, log=True), anchor=200, plausible=(5, 500), unit="characters",
-             reason="our anchor, sentence length: the paper tests whole documents (web pages, Wikipedia "
-                    "articles) and tweets, never a fixed length; lingua-py's test sentences, where the 0.90 comes "
-                    "from, are of various lengths",
-             why="the paper's test documents are web pages, Wikipedia articles and tweets; search queries, "
-                 "chat lines and UI labels are a few words", prepared=True),
+             reason="our anchor, sentence length: the paper tests long documents and microblog posts (its "
+                    "abstract), never a fixed length; lingua-py's test sentences, where the 0.90 comes from, are of "
+                    "various lengths",
+             why="the paper's test sets are long documents and microblog posts; search queries, chat lines and "
+                 "UI labels are a few words", prepared=True),
         Axis("corpus", Choice(("django", "chatterbot")), anchor="django", population=True,
              reason="our anchor: Django's translated UI strings, the larger set (the paper's corpora do not "
                     "install offline)",
