@@ -76,6 +76,18 @@ def test_speedup_is_read_at_the_first_budget_reaching_the_target_recall():
         assert hard.metrics["speedup"] == 1.0
 
 
+def test_batches_fill_the_graph_in_that_many_add_calls():
+    """batches=1 is one add() call; batches=4 fills the same vectors in four calls (a different graph, the same
+    vectors), and the axis does nothing for IVF."""
+    rng = np.random.default_rng(0)
+    base, queries = rng.normal(size=(2000, 16)).astype(np.float32), rng.normal(size=(50, 16)).astype(np.float32)
+    one, four = (indexes.build("faiss_hnsw", base, "l2", 8, 16, 0, batches=b) for b in (1, 4))
+    assert one.index.ntotal == four.index.ntotal == 2000
+    assert indexes.search(one, queries, 10, 16).distances_per_query != indexes.search(four, queries, 10, 16).distances_per_query
+    with pytest.raises(SettingError, match="batches"):
+        VectorSearch().setting({"implementation": "faiss_ivf", "batches": 4})
+
+
 def test_distance_counts_separate_exact_from_approximate_search():
     """faiss's own statistics: an IVF probe of every list scans every vector (plus one distance per list), and an
     HNSW search at a small efSearch computes far fewer than n distances."""

@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -96,41 +96,29 @@ def _faiss_metric(space: str) -> int:
 
 
 def build(kind: str, base: np.ndarray, space: str, m: int, ef_construction: int, seed: int,
-          checkpoints: tuple[int, ...] = (), at_checkpoint: Callable[[Built, int], None] | None = None) -> Built:
-    """The index over `base` in a seeded random insertion order. A graph is built incrementally: with
-    `checkpoints` (sizes, ascending), `at_checkpoint(built, size)` is called when the first `size` vectors are
-    in (the graph of a prefix is the graph the index had at that size, as the paper's incremental construction
-    makes it). An IVF index is trained and filled anew at each checkpoint, its lists sized to that prefix."""
+          batches: int = 1) -> Built:
+    """The index over `base`, inserted in a seeded random order. A graph is filled in `batches` calls of
+    `add` of equal size (1: one call, as benchmarks build it; more: as an index grows in production); an IVF
+    index is trained on all of `base`, its lists sized to it, and filled in one call."""
     order = np.random.default_rng([seed, 7]).permutation(len(base))
     data = np.ascontiguousarray(base[order])
-    sizes = [c for c in checkpoints if 0 < c < len(base)] + [len(base)]
     printed: list[str] = []
     start = time.perf_counter()
-    built = None
     with captured_stderr(printed):
         if kind == "faiss_hnsw":
             import faiss
 
             index = faiss.IndexHNSWFlat(base.shape[1], m, _faiss_metric(space))
             index.hnsw.efConstruction = ef_construction
-            done = 0
-            for size in sizes:
-                index.add(data[done:size])
-                done = size
-                built = Built(index, order[:size], 0.0, kind)
-                if at_checkpoint is not None and size < len(base):
-                    at_checkpoint(built, size)
+            for chunk in np.array_split(data, batches):
+                index.add(np.ascontiguousarray(chunk))
+            lists = 0
         elif kind == "faiss_ivf":
-            for size in sizes:
-                built = Built(_ivf(data[:size], space, seed), order[:size], 0.0, kind)
-                built.lists = int(built.index.nlist)
-                if at_checkpoint is not None and size < len(base):
-                    at_checkpoint(built, size)
+            index = _ivf(data, space, seed)
+            lists = int(index.nlist)
         else:
             raise ValueError(f"unknown index {kind!r}")
-    built.build_s = time.perf_counter() - start  # includes the checkpoints' searches: a rough figure only
-    built.warnings = tuple(printed)
-    return built
+    return Built(index, order, time.perf_counter() - start, kind, lists, tuple(printed))
 
 
 def _ivf(data: np.ndarray, space: str, seed: int):  # noqa: ANN202 - a faiss.IndexIVFFlat
