@@ -117,6 +117,18 @@ def test_group_candidates_score_every_text(data):
     assert 0.0 < ld.metrics["unstable"] < 0.5
 
 
+def test_every_identifier_restricts_the_candidates_with_its_own_api_where_it_has_one(data):
+    """langid (set_languages), langdetect (a prior map) and lingua (a detector of those languages) answer inside
+    the candidates; CLD2, which has no such switch, answers inside them or abstains (UNKNOWN)."""
+    from cases.language_id.identifiers import UNKNOWN
+
+    text = "Dette er en kort tekst på norsk bokmål om været i dag."
+    for name in ("langid", "langdetect", "lingua"):
+        assert data.identifiers[name].predict(text, ("da", "sv"))[0] in ("da", "sv"), name
+    assert data.identifiers["cld2"].predict(text, ("da", "sv"))[0] in ("da", "sv", UNKNOWN)
+    assert data.identifiers["lingua"].predict(text, ("sv",)) == ("sv", 1.0)
+
+
 def test_markup_and_boundary_keep_the_visible_text():
     rng = np.random.default_rng(0)
     text = "Bitte geben Sie ein gültiges Datum ein & speichern"
@@ -124,6 +136,7 @@ def test_markup_and_boundary_keep_the_visible_text():
     page = noise.markup(text, "page", rng)
     assert catalogues.clean(inline) == catalogues.clean(text).replace(" & ", " ")
     assert f"<p>{text}</p>" in page and page.startswith("<!DOCTYPE html>")
+    assert catalogues.clean(page) == catalogues.clean(text)  # the page adds no visible text of its own
     assert noise.markup(text, "none", rng) == text
     assert noise.boundary("de", "padded") == " de " and noise.boundary("de", "newline") == "de\n"
     assert noise.boundary("de", "quoted") == '"de"' and noise.boundary("de", "stripped") == "de"

@@ -4,6 +4,7 @@ mixed and wrapped in markup; every identifier is scored on the same texts."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -12,9 +13,10 @@ import numpy as np
 from mummybench import Axis, Case, Choice, Claim, Float, Int, Outcome, Plan
 
 from . import catalogues, chat, noise, present
-from .identifiers import KINDS, Identifiers, labels
+from .identifiers import KINDS, UNKNOWN, Identifiers, labels
 
 TEXTS_PER_VARIETY = 8  # texts per language variety and trial: 392 texts on Django, 152 on chatterbot
+ITEM_LENGTH = 1000  # characters of source text a scored item is identified by (see _item)
 SHOWN_WRONG = 8  # misidentified texts kept as examples per trial
 
 
@@ -150,8 +152,10 @@ class LanguageId(Case):
                    "accuracy_confusable": float(np.mean(confusable)) if confusable else float("nan"),
                    "coverage": sum(gold_of[v] in named for v in varieties) / len(varieties),
                    "varieties_tested": float(len(tested)), "unstable": unstable,
+                   "abstained": float(np.mean([label == UNKNOWN for _, _, _, label, _, _ in rows])),
                    "mean_confidence": float(np.mean([r[4] for r in rows]))}
-        population = tuple(f"{corpus}/{v}/{i}" for v in tested for i in range(TEXTS_PER_VARIETY))
+        population = tuple(self._item(data, corpus, v, [seed, varieties.index(v), i])
+                           for v in tested for i in range(TEXTS_PER_VARIETY))
         return Outcome(metrics=metrics, examples=self._examples(data, setting, rows, correct, accuracy_by),
                        population=population)
 
@@ -163,6 +167,13 @@ class LanguageId(Case):
                 inside = tuple(sorted(m for m in members if m in allowed))
                 return inside if len(inside) > 1 else None
         return None
+
+    @staticmethod
+    def _item(data: Data, corpus: str, variety: str, key: list[int]) -> str:
+        """A scored text's identity: where it comes from, and a digest of the source strings its generator draws
+        (the text before any treatment, at a fixed length), so that an axis changing the draws is caught."""
+        source = noise.build(data.strings[corpus][variety], ITEM_LENGTH, np.random.default_rng(key))
+        return f"{corpus}/{variety}/{key[-1]}:{hashlib.blake2b(source.encode(), digest_size=6).hexdigest()}"
 
     @staticmethod
     def _text(data: Data, corpus: str, variety: str, setting: dict[str, Any], key: list[int]) -> str:

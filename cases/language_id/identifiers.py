@@ -1,8 +1,10 @@
 """Four off-the-shelf identifiers behind one interface, each with the model its own package ships.
 
 `predict(text, candidates)` returns (label, confidence) with labels in ISO 639-1 as langid.py writes
-them. Restricting the candidate set uses the library's own API where it has one (langid.py's
-`set_languages`); elsewhere the best-ranked label inside the set is taken from the library's ranking."""
+them. Restricting the candidate set uses the library's own API where it has one: langid.py's
+`set_languages`, langdetect's prior map (zero for every other language), lingua's detector built from those
+languages only. CLD2 has none: the best-ranked label inside the set is taken from its top three, and a text
+whose three are all outside the set is labelled UNKNOWN (counted as `abstained`)."""
 
 from __future__ import annotations
 
@@ -63,6 +65,11 @@ class Langdetect:
 
         self.factory.set_seed(self.seed if seed is None else seed)
         detector = self.factory.create()
+        if candidates is not None:  # the library's own restriction: a zero prior for every other language
+            allowed = {code: 1.0 for code in self.factory.get_lang_list() if normal(code) in candidates}
+            if not allowed:
+                return UNKNOWN, 0.0
+            detector.set_prior_map(allowed)
         detector.append(text)
         try:
             ranked = [(normal(p.lang), float(p.prob)) for p in detector.get_probabilities()]
@@ -103,10 +110,26 @@ class Lingua:
 
         self.detector = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
         self.labels = labels("lingua")
+        self._restricted: dict[tuple[str, ...], object] = {}  # candidates -> a detector of those languages only
+
+    def _for(self, candidates: tuple[str, ...] | None):  # noqa: ANN202 - a lingua LanguageDetector
+        if candidates is None:
+            return self.detector
+        key = tuple(sorted(c for c in candidates if c in self.labels))
+        if key not in self._restricted:
+            from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+            codes = [getattr(IsoCode639_1, c.upper()) for c in key]
+            builder = (LanguageDetectorBuilder.from_iso_codes_639_1(*codes) if len(codes) > 1 else None)
+            self._restricted[key] = builder.with_preloaded_language_models().build() if builder else key
+        return self._restricted[key]
 
     def predict(self, text: str, candidates: tuple[str, ...] | None = None) -> tuple[str, float]:
+        detector = self._for(candidates)
+        if isinstance(detector, tuple):  # zero or one candidate: lingua needs two languages to build a detector
+            return (detector[0], 1.0) if detector else (UNKNOWN, 0.0)
         ranked = [(v.language.iso_code_639_1.name.lower(), float(v.value))
-                  for v in self.detector.compute_language_confidence_values(text)]
+                  for v in detector.compute_language_confidence_values(text)]
         return _first([r for r in ranked if r[1] > 0], candidates)
 
 

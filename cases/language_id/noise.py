@@ -78,9 +78,10 @@ INLINE_TAGS = (("<b>", "</b>"), ("<em>", "</em>"), ("<strong>", "</strong>"), ('
 def markup(text: str, kind: str, rng: np.random.Generator) -> str:
     """HTML left in the text, as scraped or rich-text input arrives. 'none': clean; 'inline': rich text
     (a CMS field, an e-mail body): about one word in five wrapped in a tag, one space in ten written
-    &nbsp;, '&' written &amp;; 'page': the text as the body of a raw web page, with its head, scripts,
-    styles and navigation (langid.py issue #9: a raw HTML page in Spanish was labelled Kyrgyz with
-    probability 1.0). The visible text is the same in all three."""
+    &nbsp;, '&' written &amp;; 'page': the text as the body of a minimal web page (doctype, head with meta
+    tags, an empty title, a stylesheet link and an external script, an empty navigation bar and footer),
+    after langid.py issue #9 (a raw HTML page in Spanish labelled Kyrgyz with probability 1.0), without the
+    inline scripts, styles and menus a real page carries. The visible text is the same in all three."""
     if kind == "none":
         return text
     if kind == "inline":
@@ -93,14 +94,13 @@ def markup(text: str, kind: str, rng: np.random.Generator) -> str:
                 word = f"{opening}{word}{closing}"
             out.append(word + ("&nbsp;" if space < 0.1 else " "))
         return "".join(out).rstrip(" ")
-    if kind == "page":
-        title = " ".join(text.split(" ")[:4])
-        return (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<meta name="viewport" '
-                f'content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
-                f'<link rel="stylesheet" href="/static/css/main.css">\n<script src="/static/js/app.js" defer>'
-                f'</script>\n</head>\n<body class="page">\n<nav class="navbar"><a href="/">Home</a> | '
-                f'<a href="/about/">About</a></nav>\n<div class="container">\n<main id="content">\n<p>{text}</p>\n'
-                f'</main>\n</div>\n<footer><a href="/privacy/">Privacy</a></footer>\n</body>\n</html>\n')
+    if kind == "page":  # the tags and attributes of a page, and no visible text of its own
+        return ('<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<meta name="viewport" '
+                'content="width=device-width, initial-scale=1">\n<title></title>\n'
+                '<link rel="stylesheet" href="/static/css/main.css">\n<script src="/static/js/app.js" defer>'
+                '</script>\n</head>\n<body class="page">\n<nav class="navbar"><a href="/" class="logo"></a></nav>\n'
+                f'<div class="container">\n<main id="content">\n<p>{text}</p>\n</main>\n</div>\n'
+                '<footer class="site-footer"></footer>\n</body>\n</html>\n')
     raise ValueError(f"unknown markup {kind!r}")
 
 

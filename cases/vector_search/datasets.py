@@ -17,26 +17,43 @@ import numpy as np
 N_QUERIES = 500
 
 
-def synthetic(n: int, ambient: int, intrinsic: int, clusters: int, noise: float, rng: np.random.Generator,
+def synthetic(n: int, ambient: int, intrinsic: int, clusters: int, noise: float, seed: int,
               n_queries: int = N_QUERIES) -> tuple[np.ndarray, np.ndarray]:
-    """Base vectors and in-distribution queries (drawn the same way, never inserted)."""
+    """Base vectors (n, ambient) and in-distribution queries (n_queries, ambient), drawn the same way but never
+    inserted. Each part has its own generator, keyed by (seed, part): the queries do not depend on n, and the
+    base of a smaller n is the first rows of a larger one's."""
     intrinsic = min(intrinsic, ambient)
-    basis = np.linalg.qr(rng.normal(size=(ambient, intrinsic)))[0]
-    centres = rng.normal(scale=3.0, size=(clusters, intrinsic))
-    total = n + n_queries
-    latent = centres[rng.integers(0, clusters, total)] + rng.normal(size=(total, intrinsic))
-    x = latent @ basis.T + noise * rng.normal(size=(total, ambient))
-    x = x.astype(np.float32)
-    return x[:n], x[n:]
+    model = np.random.default_rng([seed, 0])
+    basis = np.linalg.qr(model.normal(size=(ambient, intrinsic)))[0]
+    centres = model.normal(scale=3.0, size=(clusters, intrinsic))
+
+    def draw(count: int, part: int) -> np.ndarray:
+        assign, latent, iso = (np.random.default_rng([seed, part, j]) for j in range(3))
+        points = centres[assign.integers(0, clusters, count)] + latent.normal(size=(count, intrinsic))
+        return (points @ basis.T + noise * iso.normal(size=(count, ambient))).astype(np.float32)
+
+    return draw(n, 1), draw(n_queries, 2)
 
 
-def shift_queries(base: np.ndarray, queries: np.ndarray, shift: float, rng: np.random.Generator) -> np.ndarray:
+def spread_norms(base: np.ndarray, queries: np.ndarray, spread: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Multiply every vector by a log-normal factor (sd `spread` in log): embeddings whose norms vary, as
+    unnormalised model outputs do. 0 leaves the vectors as they are. Its own generator: the same factors at
+    every metric."""
+    if spread <= 0:
+        return base, queries
+    rng = np.random.default_rng([seed, 3])
+    scale_b = rng.lognormal(0.0, spread, (len(base), 1)).astype(np.float32)
+    scale_q = np.random.default_rng([seed, 4]).lognormal(0.0, spread, (len(queries), 1)).astype(np.float32)
+    return base * scale_b, queries * scale_q
+
+
+def shift_queries(base: np.ndarray, queries: np.ndarray, shift: float, seed: int) -> np.ndarray:
     """Move queries off the data distribution: add a random direction of length `shift` x the data's
-    typical distance from its mean (0: in distribution)."""
+    typical distance from its mean (0: in distribution). Its own generator, keyed by the seed."""
     if shift <= 0:
         return queries
     scale = float(np.sqrt(((base - base.mean(0)) ** 2).sum(1).mean()))
-    direction = rng.normal(size=(len(queries), base.shape[1]))
+    direction = np.random.default_rng([seed, 5]).normal(size=(len(queries), base.shape[1]))
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     return (queries + shift * scale * direction).astype(np.float32)
 
