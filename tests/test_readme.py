@@ -41,7 +41,7 @@ def test_blocks_say_why_a_side_has_no_value_and_when_nothing_was_measured():
 
 
 # Every case whose results prose is written against summary.json (all of them since issue 12).
-CHECKED_PROSE = ("topic_modeling", "small_deep_model", "language_id")
+CHECKED_PROSE = ("topic_modeling", "small_deep_model", "language_id", "vector_search")
 
 
 @pytest.mark.parametrize("folder", CHECKED_PROSE)
