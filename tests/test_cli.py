@@ -115,6 +115,21 @@ def test_run_then_report_from_store(tmp_path):
         assert before[key] == after[key]
 
 
+def test_a_rerun_with_nothing_to_do_keeps_the_record_of_the_run_that_made_the_trials(tmp_path):
+    """A second `run` that finds every trial in the store runs none, keeps run.json as the first run wrote it,
+    and its report still names that run (as `report` does): re-rendering never erases where the trials came from."""
+    assert cli("run", "synthetic", "--plan", "quick", "--results", str(tmp_path), "--jobs", "0").returncode == 0
+    out = tmp_path / "synthetic"
+    first = json.loads((out / "run.json").read_text())
+    assert first["trials_run"] > 0
+    again = cli("run", "synthetic", "--plan", "quick", "--results", str(tmp_path), "--jobs", "0")
+    assert again.returncode == 0, again.stderr
+    assert json.loads((out / "run.json").read_text()) == first
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["provenance"]["trials_run"] == 0 and summary["provenance"]["last_run"]["trials_run"] == first["trials_run"]
+    assert f"{first['trials_run']} trials run" in (out / "report.md").read_text()
+
+
 def test_a_bare_run_never_touches_results(tmp_path):
     """`run` without --results writes to runs/<plan>/<case> under the current folder, with a banner saying the
     quick plan is not the committed result; results/ is not created or changed."""

@@ -202,3 +202,15 @@ def test_ivf_is_trained_as_faiss_asks():
     rng = np.random.default_rng(0)
     built = indexes.build("faiss_ivf", rng.normal(size=(2000, 8)).astype(np.float32), "l2", 32, 40, 0)
     assert built.lists == indexes.ivf_lists(2000) == 51 and built.warnings == ()
+
+
+def test_recall_counts_an_exact_tie_at_the_kth_distance_as_a_hit():
+    """Two base vectors at the same distance as the true k-th neighbour: returning either is not a miss."""
+    base = np.array([[0, 0], [1, 0], [0, 1], [5, 5]], dtype=np.float32)
+    query = np.array([[0.0, 0.0]], dtype=np.float32)
+    truth = np.array([[0, 1]])  # k = 2; vector 2 ties with vector 1 at distance 1
+    found = np.array([[0, 2]])
+    kth = indexes.distances(base, query, truth[:, 1:2], "l2")[:, 0]
+    assert indexes.recall(found, truth)[0] == 0.5  # by id alone
+    assert indexes.recall(found, truth, indexes.distances(base, query, found, "l2"), kth)[0] == 1.0
+    assert indexes.recall(np.array([[0, 3]]), truth, indexes.distances(base, query, np.array([[0, 3]]), "l2"), kth)[0] == 0.5

@@ -45,7 +45,12 @@ def table(examples: dict[str, Any]) -> str:
         for w in wrong:
             said = [f"{'**' if s[0] != w['gold'] else ''}{s[0]}{'**' if s[0] != w['gold'] else ''} {s[1]:.2f}"
                     for s in (w["said"][n] for n in names)]
-            text = w["text"] if len(w["text"]) <= 140 else w["text"][:137] + "..."
+            text = w["text"]
+            if "<" in text:  # markup: show what a reader sees, and say it was wrapped
+                from .catalogues import clean
+
+                text = f"(in markup) {clean(text)}"
+            text = text if len(text) <= 140 else text[:137] + "..."
             lines.append(f"| {w['variety']} | {_cell(text)} | " + " | ".join(said) + " |")
         lines += ["", "Wrong labels in bold."]
     return "\n".join(lines)

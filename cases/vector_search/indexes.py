@@ -180,9 +180,34 @@ def exact_qps(base: np.ndarray, queries: np.ndarray, space: str, k: int) -> floa
     return len(queries) / max(time.perf_counter() - start, 1e-9)
 
 
-def recall(found: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """Per query: the share of the true k nearest neighbours among the k returned."""
-    return np.array([len(set(f.tolist()) & set(t.tolist())) / truth.shape[1] for f, t in zip(found, truth)])
+def recall(found: np.ndarray, truth: np.ndarray, found_dist: np.ndarray | None = None,
+           kth_dist: np.ndarray | None = None) -> np.ndarray:
+    """Per query: the share of the k returned that are true k nearest neighbours. With distances, a returned
+    vector as near as the true k-th neighbour (within 1e-6 relative, both in float64) counts too, so that an exact
+    tie at the k-th distance is not a miss (as ann-benchmarks counts recall, with distances)."""
+    k = truth.shape[1]
+    by_id = np.array([[f in row for f in found_row] for found_row, row in zip(found.tolist(), (set(t) for t in truth.tolist()))])
+    if found_dist is None or kth_dist is None:
+        return by_id.sum(1) / k
+    bar = kth_dist[:, None] + 1e-6 * np.maximum(np.abs(kth_dist[:, None]), 1.0)
+    hits = by_id | ((found >= 0) & (found_dist <= bar))
+    return np.minimum(hits.sum(1), k) / k
+
+
+def distances(base: np.ndarray, queries: np.ndarray, ids: np.ndarray, metric: str) -> np.ndarray:
+    """(queries, k) distances of the returned ids under the metric the user means, as `ground_truth` writes them
+    (cosine distance for both cosine metrics, negated inner product for 'ip'); inf where nothing was returned."""
+    safe = np.clip(ids, 0, None)
+    vecs = base[safe].astype(np.float64)
+    q = queries.astype(np.float64)[:, None, :]
+    if metric == "ip":
+        out = -(vecs * q).sum(-1)
+    elif metric in ("cosine", "cosine_as_l2"):
+        unit = vecs / np.maximum(np.linalg.norm(vecs, axis=-1, keepdims=True), 1e-12)
+        out = 1.0 - (unit * (q / np.maximum(np.linalg.norm(q, axis=-1, keepdims=True), 1e-12))).sum(-1)
+    else:
+        out = np.sqrt(np.maximum(((vecs - q) ** 2).sum(-1), 0.0))
+    return np.where(ids >= 0, out, np.inf)
 
 
 def hardness(truth_dist: np.ndarray, base: np.ndarray, queries: np.ndarray, metric: str) -> dict[str, float]:

@@ -31,7 +31,9 @@ def table(examples: dict[str, Any]) -> str:
     if examples.get("warnings"):
         lines += ["", "The library printed: " + "; ".join(f"`{w}`" for w in examples["warnings"])]
     worst = examples.get("worst") or []
-    if worst:
+    if worst and all(w["recall"] >= 1 for w in worst):
+        lines += ["", "Every query found all its true neighbours at this setting's search budget."]
+    elif worst:
         lines += ["", f"Queries with the lowest recall ({examples['metric']} distances; ids of base vectors):", ""]
         for w in worst:
             true_ids = {t[0] for t in w["true"]}

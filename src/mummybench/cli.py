@@ -183,6 +183,17 @@ def _render(case: Case, plan: Plan, store: Store, out: Path, executor: Any, prog
     return report.write(result, out, prov)
 
 
+def _previous_run(run_file: Path, plan: Plan) -> dict[str, Any] | None:
+    """The record of the last run of this plan into this folder (command, wall time, trials run), or None."""
+    try:
+        previous = json.loads(run_file.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(previous, dict) or previous.get("plan") != plan.as_dict():
+        return None
+    return {k: previous.get(k) for k in ("command", "wall_s", "trials_run", "trials_cached")}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     case = get_case(args.case)
     plan = resolve_plan(case, args.plan, args.plan_set)
@@ -200,22 +211,27 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     executor = _executor(case, args, plan)  # a bad --address fails here, before anything is written
-    progress.loading(f"{case.name}, plan {plan.name}: trials already in {out / 'trials.jsonl'} are reused; new ones "
+    progress.loading(f"{case.name}, plan {plan.name}: trials already in {out / 'trials.jsonl'} are reused; any new ones "
                      f"run on {'this process' if args.jobs == 0 else f'{max(1, args.jobs)} worker(s)'}, each loading "
                      "the case's data and models before its first trial")
     meta = {"command": "mummybench " + shlex.join(args.argv)}
+    run_file = out / "run.json"
+    previous = _previous_run(run_file, plan)
     try:
         with exclusive(out / "trials.jsonl"), Store(out / "trials.jsonl") as store:  # one run per store at a time
             data = _render(case, plan, store, out, executor, progress, meta, retry_failed=args.retry_failed)
+            if data["provenance"].get("trials_run") == 0 and previous:
+                # nothing ran: keep the record of the run that made these trials, as `report` does
+                data = _render(case, plan, store, out, None, Progress(enabled=False), {**meta, "last_run": previous})
     except KeyboardInterrupt:
         print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
         return 130
     finally:
         executor.close()
-    run_file = out / "run.json"
-    run_file.with_suffix(".tmp").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{
-        k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
-    run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
+    if not (data["provenance"].get("trials_run") == 0 and previous):
+        run_file.with_suffix(".tmp").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{
+            k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
+        run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
     rep = data["reproduction"]
     failed = sum(1 for f in data["failed"] if f["setting"] == rep["setting"])
     print(f"{case.name}: reproduction {rep['verdict']} (mean {report._num(rep['mean'])}, n={rep['n_seeds']}"
