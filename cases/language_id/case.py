@@ -50,7 +50,7 @@ class LanguageId(Case):
              "the languages that all four identifiers compared here can name).",
         source="Lui, M. & Baldwin, T. (2012). langid.py: An Off-the-shelf Language Identification Tool. Proc. ACL 2012 "
                "System Demonstrations, 25-30 (the quote). The 0.90: langid.py's mean accuracy on sentences in "
-               "lingua-py's accuracy report (P. Stahl), tables/SENTENCES_ACCURACY_TABLE.md",
+               "lingua-py's accuracy report (P. Stahl)",
         version="the ACL 2012 System Demonstrations proceedings; lingua-py at commit 754ce21 (tables last changed in "
                 "c4e3acf, 2026-03-09)",
         locator="the quote: the paper's abstract; 0.90: lingua-py tables/SENTENCES_ACCURACY_TABLE.md, row 'Mean', "

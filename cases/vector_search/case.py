@@ -68,12 +68,11 @@ class VectorSearch(Case):
              f"finds at least {TARGET_RECALL:.0%} of the true 10 nearest neighbours (recall@10 >= {TARGET_RECALL}) with "
              "at least 10 times fewer distance computations per query than exact search, on 20,000 vectors of "
              "128 dimensions that vary in 16 (one Gaussian); the cost at recall 0.9 is read off the recall-cost "
-             "curve of efSearch 8, 16, ..., 4096.",
+             "curve of efSearch 1, 2, 4, ..., 4096.",
         source="Malkov, Y. A. & Yashunin, D. A. (2020; published online 2018-12-28). Efficient and robust approximate "
                "nearest neighbor search using Hierarchical Navigable Small World graphs. IEEE TPAMI 42(4), 824-836; "
                "M=32 and efConstruction=40 from faiss benchs/bench_hnsw.py",
-        version="IEEE TPAMI 42(4) (published online 2018-12-28; arXiv:1603.09320 preprint); faiss as installed "
-                "(constraints.txt)",
+        version="the journal version (arXiv:1603.09320 is the preprint); faiss as installed (constraints.txt)",
         locator="the quote: the paper's abstract; M=32, efConstruction=40: faiss benchs/bench_hnsw.py",
         quote=present.QUOTE, quote_by="Malkov & Yashunin, the paper's abstract (IEEE version)",
         reported="no number for this data: the paper plots recall against queries per second against other methods; "
@@ -85,7 +84,7 @@ class VectorSearch(Case):
                    "computations per query at recall@10 0.9 against n (indexes of the first n/8, n/4, n/2 and all n "
                    "vectors) is at most 0.3.",
               source="Malkov, Y. A. & Yashunin, D. A. (2020; published online 2018-12-28), IEEE TPAMI 42(4), 824-836",
-              version="IEEE TPAMI 42(4) (published online 2018-12-28)", locator="abstract",
+              version="the journal version", locator="abstract",
               quote=present.SCALING_QUOTE, quote_by="Malkov & Yashunin, the paper's abstract (IEEE version)",
               reported="no exponent stated. Logarithmic growth has a log-log slope of 1/ln(n), about 0.1 at "
                        "2,500-20,000 vectors; exact search's is 1. The 0.3 bar is ours",

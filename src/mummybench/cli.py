@@ -83,7 +83,10 @@ def cmd_show(args: argparse.Namespace) -> int:
           "every value accepted):")
     for a in case.axes:
         print(f"  {a.name:16s} {a.anchor_words()}")
-        print(f"  {'':16s} plausible={list(a.plausible)!s}  accepts: {a.describe_domain()}")
+        if a.categorical:  # every category is plausible; a pair of ends would hide the ones between
+            print(f"  {'':16s} accepts: {a.describe_domain()}")
+        else:
+            print(f"  {'':16s} plausible={list(a.plausible)!s}  accepts: {a.describe_domain()}")
         if a.why:
             print(f"  {'':16s} {a.why}")
     print(f"\nPlans: {', '.join(case.plans)}" + (f"; map: {' x '.join(case.map_axes)}" if case.map_axes else ""))
