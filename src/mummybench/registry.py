@@ -124,7 +124,10 @@ def get_case(name: str) -> Case:
             fix = (f"install its extra: pip install -e '.[{name}]' (or run `make setup`)" if "ImportError" in why
                    or "ModuleNotFoundError" in why else "fix the case's code")
             raise SettingError(f"case '{name}' is unavailable ({why}); {fix}")
-        raise SettingError(f"unknown case '{name}'; cases are: {', '.join(sorted(known)) or '(none found)'}")
+        listed = sorted(n for n, c in known.items() if c.listed)
+        toys = sorted(n for n, c in known.items() if not c.listed)
+        raise SettingError(f"unknown case '{name}'; cases are: {', '.join(listed) or '(none found)'}"
+                           + (f" (toy cases for tests: {', '.join(toys)}; `mummybench list --all`)" if toys else ""))
     try:
         return cls()
     except Exception as err:  # noqa: BLE001
