@@ -223,15 +223,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with exclusive(out / "trials.jsonl"), Store(out / "trials.jsonl") as store:  # one run per store at a time
             data = _render(case, plan, store, out, executor, progress, meta, retry_failed=args.retry_failed)
-            if data["provenance"].get("trials_run") == 0 and previous:
-                # nothing ran: keep the record of the run that made these trials, as `report` does
-                data = _render(case, plan, store, out, None, Progress(enabled=False), {**meta, "last_run": previous})
+            kept = previous if data["provenance"].get("trials_run") == 0 else None
+            if kept:  # nothing ran: keep the record of the run that made these trials, as `report` does
+                data = _render(case, plan, store, out, None, Progress(enabled=False), {**meta, "last_run": kept})
     except KeyboardInterrupt:
         print("\ninterrupted: finished trials are in the store; rerun the same command to resume", file=sys.stderr)
         return 130
     finally:
         executor.close()
-    if not (data["provenance"].get("trials_run") == 0 and previous):
+    if not kept:
         run_file.with_suffix(".tmp").write_text(json.dumps({"plan": plan.as_dict(), **meta, **{
             k: data["provenance"].get(k) for k in ("wall_s", "trials_run", "trials_cached", "compute_s")}}, indent=1) + "\n")
         run_file.with_suffix(".tmp").replace(run_file)  # atomic: a kill never leaves half a run.json
