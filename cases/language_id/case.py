@@ -112,9 +112,12 @@ class LanguageId(Case):
     plans = {
         # CI smoke plan: langid alone, one axis, no peers compared.
         "quick": Plan("quick", seeds_min=2, seeds_max=3, seeds_step=1, grid_points=3, depth=1, map_resolution=2,
-                      random_samples=2, timeout_s=120, axes=("text_length",), compare=False),
+                      random_samples=2, timeout_s=120, axes=("text_length",), compare=False,
+                      morris_trajectories=2, region=True, refine_rounds=1, refine_batch=4, confirm=1),
+        # trials take about half a second: Sobol' indices (64 x 12 points) as well as Morris screening
         "full": Plan("full", seeds_min=3, seeds_max=9, seeds_step=3, grid_points=6, depth=3, map_resolution=5,
-                     random_samples=40, timeout_s=300),
+                     random_samples=40, timeout_s=300, morris_trajectories=10, sobol_samples=64, region=True,
+                     refine_rounds=4, refine_batch=10),
     }
 
     def prepare(self) -> Data:

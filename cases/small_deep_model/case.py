@@ -112,9 +112,18 @@ class SmallDeepModel(Case):
         # Budgeted to about 17 minutes on 2 cores: a trial at the anchor trains two models for 6,000 steps
         # (30-45 s on one core), so the full plan sweeps seven axes at the ends of their plausible ranges (one
         # bisection step), and weight_decay, width, init, the noise knobs, scale_coeff and shear move only in
-        # the random sample. Sweep any of them with a plan file (see the README).
+        # the global phases, in place of the four random settings an earlier plan drew: Morris over four groups
+        # of axes (the training recipe, the model, the data, the selection rule; four trajectories of five
+        # settings, one seed each: 20 trials, where one trajectory over all 14 axes costs 15), one refinement
+        # round and one confirmed joint flip.
+        # Sweep any of them with a plan file (see the README).
         "full": Plan("full", seeds_min=3, seeds_max=3, seeds_step=1, grid_points=2, depth=1, map_resolution=2,
-                     random_samples=4, timeout_s=900, anchor_seeds=10,
+                     random_samples=0, timeout_s=900, anchor_seeds=10, morris_trajectories=4, region=True,
+                     morris_groups={"recipe": ["steps", "batch_size", "learning_rate", "optimizer", "weight_decay"],
+                                    "model": ["width", "init"],
+                                    "data": ["train_size", "corr_noise", "iid_noise", "max_translation",
+                                             "scale_coeff", "shear"]},
+                     refine_rounds=1, refine_batch=4, refine_seeds=1, confirm=1,
                      axes=("steps", "batch_size", "learning_rate", "optimizer", "selection", "train_size",
                            "max_translation")),
     }

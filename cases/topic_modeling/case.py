@@ -101,7 +101,8 @@ class TopicModeling(Case):
                       map_resolution=2, random_samples=0, timeout_s=120, axes=("doc_length",),
                       map_axes=("doc_length", "doc_alpha"), compare=False),
         "full": Plan("full", seeds_min=3, seeds_max=6, seeds_step=3, grid_points=4, depth=2, map_resolution=4,
-                     random_samples=24, timeout_s=300,
+                     random_samples=24, timeout_s=300, morris_trajectories=12, region=True, refine_rounds=3,
+                     refine_batch=8,
                      axes=("doc_length", "n_docs", "doc_alpha", "noise", "num_topics", "implementation", "sweeps",
                            "alpha", "eta")),
     }

@@ -170,7 +170,8 @@ class VectorSearch(Case):
         # efSearch and nprobe are left out of the sweeps: the headline reads every budget of the curve.
         # ten seeds at the anchor: the scaling slope, read off interpolated curves, varies from seed to seed
         "full": Plan("full", seeds_min=3, seeds_max=6, seeds_step=3, grid_points=5, depth=2, map_resolution=3,
-                     random_samples=30, timeout_s=400, anchor_seeds=10,
+                     random_samples=30, timeout_s=400, anchor_seeds=10, morris_trajectories=4, region=True,
+                     refine_rounds=2, refine_batch=6, refine_seeds=1, confirm=2,
                      axes=("data", "n", "intrinsic_dim", "ambient_dim", "clusters", "noise", "query_shift", "metric",
                            "k", "M", "ef_construction", "batches", "implementation")),
     }

@@ -268,8 +268,9 @@ def _dry_run(case: Case, plan: Plan, out: Path) -> int:
     print(f"{'phase':10s} {'settings':>8s} {'first look':>12s} {'in store':>9s} {'at most':>8s}")
     low = high = have = 0
     for phase, settings, first, most in planned(case, plan, runner.schedule(), runner.schedule(plan.anchor_seeds)):
-        if phase == "bisect":
-            print(f"{phase:10s} {'?':>8s} {'?':>12s} {'':>9s} {most:>8d}   (depends on the verdicts)")
+        if phase in ("bisect", "morris", "sobol", "refine", "confirm"):
+            print(f"{phase:10s} {'?':>8s} {'?':>12s} {'':>9s} {most:>8d}   "
+                  f"({'depends on the verdicts' if phase in ('bisect', 'refine', 'confirm') else 'designed at run time'})")
             high += most
             continue
         keys = {runner.key(s, seed) for s in settings for seed in range(first)}

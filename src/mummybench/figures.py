@@ -164,3 +164,95 @@ def save(fig: Any, path: Path) -> bool:
     fig.savefig(path.with_suffix(".svg"), metadata={"Date": None})  # no timestamp: a redraw changes nothing
     plt.close(fig)
     return True
+
+
+def screening_plot(morris: dict[str, Any] | None, sobol: dict[str, Any] | None, path: Path) -> bool:
+    """Morris mu* per axis with its 95% bootstrap interval and the seed-noise floor; beside it, Sobol' S1 and ST."""
+    panels = [p for p in (morris, sobol) if p and p.get("axes")]
+    if not panels:
+        return False
+    order = [e["axis"] for e in panels[0]["axes"]][::-1]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 0.34 * len(order) + 1.6), squeeze=False)
+    ys = np.arange(len(order))
+    for ax, panel in zip(axes[0], panels):
+        by = {e["axis"]: e for e in panel["axes"]}
+        if panel["method"] == "morris":
+            mu = np.array([by[n]["mu_star"] for n in order])
+            lo = np.array([by[n]["mu_star_ci"][0] for n in order])
+            hi = np.array([by[n]["mu_star_ci"][1] for n in order])
+            ax.barh(ys, mu, color="#4393c3")
+            ax.errorbar(mu, ys, xerr=[np.maximum(mu - lo, 0), np.maximum(hi - mu, 0)], fmt="none", ecolor="black",
+                        capsize=2, lw=0.8)
+            ax.axvline(panel["noise_floor"]["mu_star"], color="#999", ls="--", lw=1, label="seed noise alone")
+            ax.set_xlabel("Morris μ* (95% bootstrap CI)")
+            ax.legend(fontsize=7, loc="lower right")
+        else:
+            for k, (key, colour) in enumerate((("S1", "#92c5de"), ("ST", "#2166ac"))):
+                v = np.array([by[n][key] if n in by else np.nan for n in order])
+                lo = np.array([by[n][f"{key}_ci"][0] if n in by else np.nan for n in order])
+                hi = np.array([by[n][f"{key}_ci"][1] if n in by else np.nan for n in order])
+                ax.barh(ys + (k - 0.5) * 0.38, v, height=0.38, color=colour, label=key)
+                ax.errorbar(v, ys + (k - 0.5) * 0.38, xerr=[np.maximum(v - lo, 0), np.maximum(hi - v, 0)], fmt="none",
+                            ecolor="black", capsize=2, lw=0.8)
+            ax.set_xlabel("Sobol' index (95% bootstrap CI)")
+            ax.legend(fontsize=7, loc="lower right")
+        ax.set_yticks(ys, order, fontsize=8)
+    fig.suptitle("Which hidden parameters matter: every axis moving at once over its plausible range", fontsize=9)
+    fig.tight_layout()
+    return save(fig, path)
+
+
+def along_plot(along: list[dict[str, Any]], claim: Claim, path: Path) -> bool:
+    """P(holds) from the surrogate along each important axis (others at the anchor), the anchor marked."""
+    if not along:
+        return False
+    fig, axes = plt.subplots(1, len(along), figsize=(3.6 * len(along), 3.2), squeeze=False)
+    for ax, a in zip(axes[0], along):
+        values = a["values"]
+        xs = list(range(len(values))) if a["categorical"] else [float(v) for v in values]
+        style = "o" if a["categorical"] else "-"
+        ax.plot(xs, a["p_holds"], style, color="#1b7837")
+        ax.set_ylim(-0.03, 1.03)
+        ax.axhline(0.5, color="#999", lw=0.6, ls=":")
+        anchor = values.index(a["anchor"]) if a["categorical"] and a["anchor"] in values else a["anchor"]
+        ax.axvline(float(anchor), color="#2166ac", ls=":", lw=1.2, label=f"anchor: {a['anchor']}")
+        if a["categorical"]:
+            ax.set_xticks(xs, [str(v) for v in values], rotation=30 if len(values) > 3 else 0, fontsize=8)
+        elif a["log"]:
+            ax.set_xscale("log")
+        ax.set_xlabel(a["axis"])
+        ax.legend(fontsize=7, loc="best")
+    axes[0][0].set_ylabel(f"P({claim.label}), surrogate")
+    fig.suptitle("Where the claim holds along each important axis (every other axis at the anchor)", fontsize=9)
+    fig.tight_layout()
+    return save(fig, path)
+
+
+def slice_plot(grid: dict[str, Any], claim: Claim, path: Path) -> bool:
+    """The surrogate's P(holds) over two axes, the anchor marked; blank where the case cannot run."""
+    if not grid:
+        return False
+    p = np.array([[np.nan if v is None else v for v in row] for row in grid["p_holds"]], dtype=float)
+    xs, ys = grid["x"]["values"], grid["y"]["values"]
+    fig, ax = plt.subplots(figsize=(5.8, 4.6))
+    image = ax.imshow(p, origin="lower", cmap="PiYG", vmin=0, vmax=1, aspect="auto")
+    fig.colorbar(image, ax=ax, label=f"P({claim.label})")
+    numeric = not (grid["x"].get("categorical") or grid["y"].get("categorical"))  # no contour between categories
+    if numeric and np.isfinite(p).any() and np.nanmin(p) < 0.5 < np.nanmax(p):
+        ax.contour(np.arange(len(xs)), np.arange(len(ys)), np.nan_to_num(p, nan=0.5), levels=[0.5], colors="black",
+                   linewidths=1)
+    px = _cell_position(xs, grid["anchor"][0], grid["x"].get("log"))
+    py = _cell_position(ys, grid["anchor"][1], grid["y"].get("log"))
+    if px is not None and py is not None:
+        ax.plot([px], [py], marker="*", ms=14, color="#ff7f00", mec="black", mew=0.8, ls="none", label="anchor")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.14), frameon=False)
+    step_x, step_y = max(1, len(xs) // 6), max(1, len(ys) // 6)
+    ax.set_xticks(range(0, len(xs), step_x), [f"{x:.3g}" if isinstance(x, float) else str(x) for x in xs[::step_x]],
+                  fontsize=8)
+    ax.set_yticks(range(0, len(ys), step_y), [f"{y:.3g}" if isinstance(y, float) else str(y) for y in ys[::step_y]],
+                  fontsize=8)
+    ax.set_xlabel(grid["x"]["name"])
+    ax.set_ylabel(grid["y"]["name"])
+    ax.set_title("Surrogate's P(holds)" + ("; black line: P = 0.5" if numeric else ""), fontsize=9)
+    fig.tight_layout()
+    return save(fig, path)

@@ -14,7 +14,9 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 # every integer field's allowed range: wide enough for any real budget, narrow enough that a typo cannot start a
 # sweep of a million settings
 RANGES = {"seeds_min": (2, 1000), "seeds_max": (2, 1000), "seeds_step": (1, 1000), "grid_points": (2, 1000),
-          "depth": (0, 30), "map_resolution": (0, 100), "random_samples": (0, 100_000), "sample_seed": (0, 2**32 - 1)}
+          "depth": (0, 30), "map_resolution": (0, 100), "random_samples": (0, 100_000), "sample_seed": (0, 2**32 - 1),
+          "morris_trajectories": (0, 1000), "sobol_samples": (0, 65536), "screen_seeds": (1, 100),
+          "refine_rounds": (0, 100), "refine_batch": (1, 1000), "refine_seeds": (1, 100), "confirm": (0, 100)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,21 @@ class Plan:
     map_axes: tuple[str, str] | None = None  # None: the case's own pair
     compare: bool = True  # run the case's per-category comparison, if it declares one
     anchor_seeds: int | None = None  # seeds for the reproduction at the anchor setting (None: as any setting)
+    # global screening (`screening`): Morris trajectories; Sobol' base samples N (a power of 2; N (D+2) points);
+    # seeds per design point
+    morris_trajectories: int = 0
+    # Morris over groups of axes (name -> axes; axes not named are groups of one): a trajectory costs one setting
+    # per group, for cases whose trials are too dear for one per axis
+    morris_groups: dict[str, list[str]] = field(default_factory=dict)
+    sobol_samples: int = 0
+    screen_seeds: int = 1
+    # the holding region (`region`): fit the surrogate, refine it in rounds of settings chosen by level-set
+    # estimation (each on `refine_seeds` seeds), and measure the `confirm` nearest joint flips it predicts
+    region: bool = False
+    refine_rounds: int = 0
+    refine_batch: int = 8
+    refine_seeds: int = 2
+    confirm: int = 3
     base: dict[str, Any] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)  # axis -> the values to sweep instead of its grid
 
@@ -56,8 +73,9 @@ class Plan:
         m = self.memory_mb
         if m is not None and (not isinstance(m, (int, float)) or isinstance(m, bool) or not 64 <= m < 10**7):
             raise SettingError(f"plan '{self.name}': memory_mb must be a number of MiB in [64, 10000000) or null; got {m!r}")
-        if not isinstance(self.compare, bool):
-            raise SettingError(f"plan '{self.name}': compare must be true or false; got {self.compare!r}")
+        for key in ("compare", "region"):
+            if not isinstance(getattr(self, key), bool):
+                raise SettingError(f"plan '{self.name}': {key} must be true or false; got {getattr(self, key)!r}")
         t = self.timeout_s
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 10**6:
             raise SettingError(f"plan '{self.name}': timeout_s must be a positive number of seconds; got {t!r}")
@@ -67,6 +85,14 @@ class Plan:
         if not isinstance(self.values, dict) or not all(isinstance(k, str) and isinstance(v, list) and v
                                                          for k, v in self.values.items()):
             raise SettingError(f"plan '{self.name}': values must map axis names to non-empty lists; got {self.values!r}")
+        g = self.morris_groups
+        if not isinstance(g, dict) or not all(isinstance(k, str) and isinstance(v, list) and v and
+                                              all(isinstance(a, str) for a in v) for k, v in g.items()):
+            raise SettingError(f"plan '{self.name}': morris_groups must map group names to non-empty lists of axis "
+                               f"names; got {g!r}")
+        members = [a for v in g.values() for a in v]
+        if len(members) != len(set(members)):
+            raise SettingError(f"plan '{self.name}': morris_groups puts an axis in two groups")
         if self.map_axes is not None and len(self.map_axes) != 2:
             raise SettingError(f"plan '{self.name}': map_axes must name two axes; got {list(self.map_axes)}")
 

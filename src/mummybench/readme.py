@@ -66,6 +66,7 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
                     f"({_num(rs['estimate'])}, 95% Wilson interval {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
                     + (f"; {rs['failed']} more could not be measured (every trial failed)" if rs.get("failed") else "")
                     + ".")
+    rows += global_rows(summary)
     rows += ["", "| axis | anchor | below the anchor | above the anchor |", "|---|---|---|---|"]
     for axis in summary["axes"]:
         if axis.get("categories"):
@@ -82,6 +83,56 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
                 rows.append(f"| {v['value']} | {v['verdict']}: {_ci(v)} | {axis['name']} | {_side(axis, 'below')} | "
                             f"{_side(axis, 'above')} |")
     return "\n".join(rows)
+
+
+def global_rows(summary: dict[str, Any]) -> list[str]:
+    """The global phases' findings: the most important axes, the share by the surrogate, the strongest measured
+    interaction, and the nearest joint flips (issue 14)."""
+    rows: list[str] = []
+    found = summary.get("screening") or {}
+    morris = (found.get("morris") or {}).get("axes") or []
+    if morris:
+        top = [f"`{e['axis']}` (μ* {_num(e['mu_star'])})" for e in morris if e["above_noise"]][:4]
+        quiet = [e["axis"] for e in morris if not e["above_noise"]]
+        rows.append("- **Which hidden parameters matter** (Morris, every axis moving at once): "
+                    + (", ".join(top) if top else "none above seed noise")
+                    + (f"; within seed noise: {', '.join(f'`{q}`' for q in quiet)}" if quiet else "") + ".")
+    sobol = (found.get("sobol") or {}).get("axes") or []
+    if sobol:
+        rows.append("- **Sobol' total-order indices:** " + ", ".join(
+            f"`{e['axis']}` {_num(e['ST'])} [{_num(e['ST_ci'][0])}, {_num(e['ST_ci'][1])}]" for e in sobol[:4]) + ".")
+    reg = summary.get("region") or {}
+    if reg:
+        ppi, own = reg.get("share_ppi"), reg.get("share") or {}
+        if ppi:
+            rows.append(f"- **Share where it holds, from the surrogate:** {_num(ppi['estimate'])} (95% interval "
+                        f"{_num(ppi['ci'][0])}–{_num(ppi['ci'][1])}, prediction-powered over {ppi['unseen_settings']} "
+                        "settings the model did not see).")
+        elif own.get("estimate") is not None:
+            rows.append(f"- **Share where it holds, the surrogate's own estimate:** {_num(own['estimate'])} (95% "
+                        f"posterior interval {_num(own['ci'][0])}–{_num(own['ci'][1])}; a model's interval, with no "
+                        "unseen random settings to check it).")
+        st = reg.get("strongest")
+        if st and st.get("found"):
+            m = st["measured"]
+            rows.append(f"- **Strongest interaction:** `{st['axes'][0]}` × `{st['axes'][1]}` at "
+                        + ", ".join(f"`{k}={v}`" for k, v in st["at"].items())
+                        + f": measured contrast {_num(m['contrast'])} [{_num(m['ci'][0])}, {_num(m['ci'][1])}] over "
+                        f"{m['n_seeds']} seeds.")
+        elif st:
+            rows.append(f"- **Strongest interaction:** none measured; the surrogate's candidate `{st['axes'][0]}` × "
+                        f"`{st['axes'][1]}` gave {_num(st['measured']['contrast'])} [{_num(st['measured']['ci'][0])}, "
+                        f"{_num(st['measured']['ci'][1])}].")
+        else:
+            rows.append(f"- **Strongest interaction:** none found among the {len(reg.get('pair_axes') or [])} most "
+                        f"important axes, at {reg['settings_measured']} measured settings.")
+        joint = [c for c in reg.get("confirmed") or [] if c["measured"]["verdict"] not in
+                 (summary["reproduction"]["verdict"], "inconclusive")]
+        if joint:
+            rows.append("- **Flips only when two axes move together (measured):** " + "; ".join(
+                ", ".join(f"`{k}={v}`" for k, v in c["changed"].items()) + f" → {c['measured']['verdict']} "
+                f"({_num(c['measured']['mean'])})" for c in joint) + ".")
+    return rows
 
 
 def _flips(summary: dict[str, Any]) -> str:

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .report_global import region_lines, screening_lines
 from .runner import Evaluation
 from .search import OPPOSITE, AxisResult, SearchResult
 from .stats import LEVEL, per_look_level
 from .store import _clean
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: `screening` and `region` (issue 14)
 FIGURE_STYLE = 6  # bump when the figure code changes, so that cached figures are redrawn
 
 
@@ -81,6 +82,8 @@ def summary(result: SearchResult, provenance: dict[str, Any]) -> dict[str, Any]:
         "also": also_judged(result),
         "robust_share": {k: rnd.get(k) for k in ("estimate", "ci", "samples", "requested", "dropped", "failed", "holds",
                                                  "breaks", "inconclusive")},
+        "screening": result.screening,
+        "region": result.region,
         "statistics": statistics_block(result),
         "failed": failed,
         "flags": flagged(result),
@@ -387,6 +390,14 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
             curves = [(str(v.value), v.axes[k], v.base[name]) for v in variants]
             plot(f"compare_{name}.png", [by, [e["axes"][k]["points"] for e in data["compare"]["variants"]]],
                  lambda path, curves=curves, name=name: _draw("compare_plot", by, curves, claim, path))
+    if result.screening:
+        plot("screening.png", [result.screening], lambda path: _draw("screening_plot", result.screening.get("morris"),
+                                                                      result.screening.get("sobol"), path))
+    if result.region:
+        reg = data["region"]
+        plot("region_along.png", [reg["along"]], lambda path: _draw("along_plot", reg["along"], claim, path))
+        if reg.get("slice"):
+            plot("region_slice.png", [reg["slice"]], lambda path: _draw("slice_plot", reg["slice"], claim, path))
     examples = [(anchor_words(result)[0], "paper", result.base), *[(lbl, f"breaks_{n}", s) for lbl, n, s in first_breaks(result)]]
     if result.compare:  # each compared category at the base setting, e.g. every implementation's own examples
         by, variants = result.compare
@@ -584,6 +595,8 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     if rs["samples"] and rs.get("dropped"):
         lines += [f"{rs['dropped']} of the {rs['requested']} requested draws were dropped: the case's `check` rejected "
                   "100 tries each.", ""]
+    lines += screening_lines(result, data)
+    lines += region_lines(result, data)
     lines += ["## Concrete examples", "", f"Seed 0 at {where} and at each first value where the verdict flips"
               + (f", and at each `{result.compare[0]}` compared." if result.compare else "."), ""]
     for label, _setting, record, png in shown:

@@ -131,6 +131,32 @@ class Runner:
             todo = open_
         return [self._memo[setting_id(s)] for s in settings]
 
+    def evaluate_fixed(self, settings: Sequence[Setting], phase: str, seeds: int, first_seed: int = 0) -> list[Evaluation]:
+        """Every setting at seeds first_seed..first_seed+seeds-1, no more and no fewer (a global design: each
+        point costs the same), judged with a single look at that many seeds. From seed 0, a setting the
+        sequential search already judged on at least as many seeds keeps that evaluation; a `first_seed` past
+        every other phase's gives trials no earlier phase saw (to measure what a model fitted on them chose)."""
+        out: dict[str, Evaluation] = {}
+        fresh: dict[str, Setting] = {}
+        for s in settings:
+            sid = setting_id(s)
+            memo = self._memo.get(sid) if first_seed == 0 else None
+            if memo is not None and len(memo.seeds) >= seeds:
+                out[sid] = memo
+            else:
+                fresh[sid] = s
+        numbers = list(range(first_seed, first_seed + seeds))
+        tasks = list({t.key: t for t in (Task(self.key(s, k), s, k) for s in fresh.values()
+                                         for k in numbers)}.values())
+        self._ensure(tasks, phase)
+        for sid, s in fresh.items():
+            out[sid] = self.judge(self.case.claim, s, numbers, (seeds,))
+        return [out[setting_id(s)] for s in settings]
+
+    def evaluations(self) -> list[Evaluation]:
+        """Every setting the sequential search judged, once each."""
+        return list(self._memo.values())
+
     def schedule(self, seeds_min: int | None = None) -> tuple[int, ...]:
         """The looks (seed counts) of a setting's sequence: the plan's, or from `seeds_min` (the reproduction's
         anchor_seeds) to at least the plan's maximum."""

@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from . import region, screening
 from .case import Case
+from .cube import Cube
 from .plan import Plan
 from .runner import Evaluation, Runner
 from .space import Axis, Setting, SettingError, validate
@@ -91,6 +93,9 @@ class SearchResult:
     random: dict[str, Any]
     runner: Runner
     compare: tuple[str, list[Variant]] | None = None
+    screening: dict[str, Any] | None = None  # {"morris": ..., "sobol": ...} (see `screening`)
+    region: dict[str, Any] | None = None  # the surrogate's holding region (see `region`)
+    surrogate: Any = None  # the final `surrogate.Surrogate` behind `region` (not saved)
 
     @property
     def anchor(self) -> str:
@@ -105,6 +110,9 @@ def resolve_base(case: Case, plan: Plan) -> Setting:
         raise SettingError(f"plan '{plan.name}': {err}") from None
     for name in (*(plan.axes or ()), *(plan.map_axes or ())):
         case.axis(name)
+    for members in plan.morris_groups.values():
+        for name in members:
+            case.axis(name)
     for name, values in plan.values.items():  # Plan checked the shape; the values must suit their axis
         for v in values:
             case.axis(name).check(v)
@@ -158,8 +166,28 @@ def search(case: Case, plan: Plan, runner: Runner) -> SearchResult:
     reproduction = runner.evaluate([base], "reproduce", plan.anchor_seeds)[0]
     axes = [case.axis(n) for n in plan.axes] if plan.axes is not None else list(case.axes)
     results = _sweep(case, base, axes, plan, runner, reproduction.verdict)
-    return SearchResult(case, plan, base, reproduction, results, _map(case, base, plan, runner),
-                        _random(case, base, plan, runner), runner, _compare(case, base, plan, runner))
+    result = SearchResult(case, plan, base, reproduction, results, _map(case, base, plan, runner),
+                          _random(case, base, plan, runner), runner, _compare(case, base, plan, runner))
+    result.screening, result.region, result.surrogate = _global(case, base, plan, runner, reproduction,
+                                                                result.random["evaluations"])
+    return result
+
+
+def _global(case: Case, base: Setting, plan: Plan, runner: Runner, reproduction: Evaluation,
+            random: list[Evaluation]) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Any]:
+    """Global screening (Morris, Sobol') and the holding region, over every axis the plan does not fix."""
+    cube = Cube.of(case, base, fixed=tuple(plan.base))
+    values = reproduction.values
+    noise_sd = max(float(np.std(values, ddof=1)) if len(values) > 1 else 0.0, case.claim.sd_floor)
+    morris, m_evals = screening.morris(cube, plan, runner, noise_sd)
+    sobol, s_evals = screening.sobol(cube, plan, runner, noise_sd)
+    found = {k: v for k, v in (("morris", morris), ("sobol", sobol)) if v is not None} or None
+    if found is not None:
+        found["axes_varied"] = cube.names
+        found["fixed_by_plan"] = sorted(plan.base)
+    held, model = region.region(cube, plan, runner, [*runner.evaluations(), *m_evals, *s_evals], found, random,
+                                reproduction.verdict)
+    return found, held, model
 
 
 def _compare(case: Case, base: Setting, plan: Plan, runner: Runner) -> tuple[str, list[Variant]] | None:
@@ -303,4 +331,13 @@ def planned(case: Case, plan: Plan, schedule: tuple[int, ...],
     out.append(("random", sample_settings(case, base, plan), first, most))
     if plan.compare and case.compare:
         out.append(("compare", compare_bases(case, base), first, most))
+    d = len(Cube.of(case, base, fixed=tuple(plan.base)).axes)
+    if plan.morris_trajectories:
+        out.append(("morris", [], 0, plan.morris_trajectories * (d + 1) * plan.screen_seeds))
+    if plan.sobol_samples:
+        out.append(("sobol", [], 0, plan.sobol_samples * (d + 2) * plan.screen_seeds))
+    if plan.region:
+        out.append(("refine", [], 0, plan.refine_rounds * plan.refine_batch * plan.refine_seeds))
+        # the strongest interaction's four corners and the joint flips, on fresh seeds
+        out.append(("confirm", [], 0, (4 + plan.confirm) * plan.seeds_max))
     return out
