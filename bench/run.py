@@ -253,6 +253,8 @@ def main() -> int:
     parser.add_argument("--out", default="results/bench")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--render-only", action="store_true", help="rewrite README.md from bench.json, measuring nothing")
+    parser.add_argument("--only", default="", help="measure only these figures (comma-separated, e.g. region,morris) "
+                        "and keep the others from bench.json; the README says which were measured when")
     args = parser.parse_args()
     out = ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -260,20 +262,33 @@ def main() -> int:
         saved = json.loads((out / "bench.json").read_text())
         write_readme(out, saved["figures"], saved["provenance"])
         return 0
-    figures = {
-        "overhead": overhead(40, args.repeats),
-        "verdicts": verdict_quality(),
-        "rerun_from_store": rerun_from_store(ROOT / "results", 3),
-        "pool": pool_speedup(60, 3),
-        "dask": dask_against_pool(60, 3),
-        "resume": resume_sweep(3),
-        "identifiers": identifier_throughput(3),
-        "region": region.adaptive_against_uniform(10),
+    measures = {
+        "overhead": lambda: overhead(40, args.repeats),
+        "verdicts": verdict_quality,
+        "rerun_from_store": lambda: rerun_from_store(ROOT / "results", 3),
+        "pool": lambda: pool_speedup(60, 3),
+        "dask": lambda: dask_against_pool(60, 3),
+        "resume": lambda: resume_sweep(3),
+        "identifiers": lambda: identifier_throughput(3),
+        "region": lambda: region.adaptive_against_uniform(10),
+        "morris": lambda: region.morris_coverage(200),
     }
+    only = [n for n in args.only.split(",") if n]
+    unknown = sorted(set(only) - set(measures))
+    if unknown:
+        parser.error(f"--only: unknown figure '{unknown[0]}'; figures are: {', '.join(measures)}")
+    saved = json.loads((out / "bench.json").read_text()) if only else {}
+    figures = dict(saved.get("figures", {}))
+    for name in only or measures:
+        figures[name] = measures[name]()
     prov = collect(("scikit-learn", "gensim", "dask", "distributed", "langid", "langdetect", "pycld2",
                     "lingua-language-detector"), ROOT)
-    data = {"figures": figures, "provenance": {**prov, "command": "make bench", "argv": sys.argv,
-                                                 "machine": platform.node(), "cpus": os.cpu_count()}}
+    prov = {**prov, "command": "make bench", "argv": sys.argv, "machine": platform.node(), "cpus": os.cpu_count()}
+    if only:  # the earlier run's provenance stays; this one's is recorded beside it
+        prov = {**saved["provenance"], "partial": {"figures": only, "git_commit": prov.get("git_commit"),
+                                                    "git_dirty": prov.get("git_dirty"), "argv": sys.argv,
+                                                    "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}}
+    data = {"figures": figures, "provenance": prov}
     (out / "bench.json").write_text(json.dumps(data, indent=1) + "\n")
     write_readme(out, figures, data["provenance"])
     return 0
@@ -282,7 +297,10 @@ def main() -> int:
 def write_readme(out: Path, figures: dict, prov: dict) -> None:
     o, r, p = figures["overhead"], figures["rerun_from_store"], figures["pool"]
     lines = ["# Benchmarks", "", f"Measured in one run by `make bench` on {prov['cpu']} ({prov['cores']} cores), "
-             f"git {prov['git_commit']} (dirty: {prov['git_dirty']}). Medians of repeats.", "",
+             f"git {prov['git_commit']} (dirty: {prov['git_dirty']}). Medians of repeats."
+             + (f" Measured later, on their own, by `bench/run.py --only {','.join(prov['partial']['figures'])}` at "
+                f"{prov['partial']['at']} (git {prov['partial']['git_commit']}, dirty: {prov['partial']['git_dirty']}): "
+                f"{', '.join(prov['partial']['figures'])}." if prov.get("partial") else ""), "",
              "| what | measured | target |", "|---|---|---|",
              f"| harness overhead per 50 ms trial (runner + store + in-process executor) | {o['overhead_pct']:.2f}% "
              f"({o['trial_ms_harness']:.2f} ms against {o['trial_ms_direct']:.2f} ms) | < {o['target_pct']}% |"]
@@ -312,6 +330,8 @@ def write_readme(out: Path, figures: dict, prov: dict) -> None:
     lines += ["", *verdict_lines(figures["verdicts"]), ""]
     if "region" in figures:
         lines += [*region.lines(figures["region"]), ""]
+    if "morris" in figures:
+        lines += [*region.morris_lines(figures["morris"]), ""]
     (out / "README.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

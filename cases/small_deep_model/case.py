@@ -82,9 +82,11 @@ class SmallDeepModel(Case):
         Axis("iid_noise", Float(0.0, 1.0), anchor=0.02, plausible=(0.0, 0.5), prepared=True,
              source=f"mnist1d/data.py, get_dataset_args: iid_noise_scale 2e-2 (greydanus/mnist1d @{REPO_COMMIT})",
              why="the generator's white noise"),
-        Axis("max_translation", Int(0, 60), anchor=48, plausible=(0, 60), prepared=True,
+        Axis("max_translation", Int(0, 60), anchor=48, plausible=(1, 60), prepared=True,
              source=f"mnist1d/data.py, get_dataset_args: max_translation 48 (greydanus/mnist1d @{REPO_COMMIT})",
-             why="how far the generator shifts each digit: translation is what convolutions are built for"),
+             why="how far the generator shifts each digit: translation is what convolutions are built for (the "
+                 "plausible range starts at 1: mnist1d's translate calls np.random.choice(max_translation), which "
+                 "raises at 0)"),
         Axis("scale_coeff", Float(0.0, 1.5), anchor=0.4, plausible=(0.0, 1.0), prepared=True,
              source=f"mnist1d/data.py, get_dataset_args: scale_coeff .4 (greydanus/mnist1d @{REPO_COMMIT})",
              why="the generator's random rescaling of each template"),

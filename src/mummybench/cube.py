@@ -27,12 +27,13 @@ def options(axis: Axis) -> list[Any]:
     return axis.domain.grid(axis.plausible[0], axis.plausible[1], 0)
 
 
-def to_value(axis: Axis, u: float) -> Any:
-    """The value at position u in [0, 1] of the axis's plausible range."""
+def to_value(axis: Axis, u: float, order: Sequence[Any] | None = None) -> Any:
+    """The value at position u in [0, 1] of the axis's plausible range; a choice's parts in `order` if given (a
+    permutation of its plausible values)."""
     u = min(max(float(u), 0.0), 1.0)
     d = axis.domain
     if isinstance(d, Choice):
-        opts = options(axis)
+        opts = list(order) if order is not None else options(axis)
         return opts[min(int(math.floor(u * len(opts))), len(opts) - 1)]
     lo, hi = float(axis.plausible[0]), float(axis.plausible[1])
     x = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if axis.log and lo > 0 else lo + u * (hi - lo)
@@ -78,9 +79,11 @@ class Cube:
         """SALib's problem: every varied axis on [0, 1]."""
         return {"num_vars": len(self.axes), "names": self.names, "bounds": [[0.0, 1.0]] * len(self.axes)}
 
-    def decode(self, u: Sequence[float]) -> Setting:
-        """The setting at a point of the cube, made valid where the case resets idle axes (`normalize`)."""
-        raw = {**self.base, **{a.name: to_value(a, x) for a, x in zip(self.axes, u)}}
+    def decode(self, u: Sequence[float], orders: dict[str, Sequence[Any]] | None = None) -> Setting:
+        """The setting at a point of the cube, made valid where the case resets idle axes (`normalize`); `orders`
+        permutes the parts of some choice axes (see `screening.morris`)."""
+        orders = orders or {}
+        raw = {**self.base, **{a.name: to_value(a, x, orders.get(a.name)) for a, x in zip(self.axes, u)}}
         return self.case.normalize(raw)
 
     def decode_setting(self, setting: Setting) -> Setting:

@@ -96,7 +96,7 @@ def global_rows(summary: dict[str, Any]) -> list[str]:
         quiet = [e["axis"] for e in morris if not e["above_noise"]]
         rows.append("- **Which hidden parameters matter** (Morris, every axis moving at once): "
                     + (", ".join(top) if top else "none above seed noise")
-                    + (f"; within seed noise: {', '.join(f'`{q}`' for q in quiet)}" if quiet else "") + ".")
+                    + (f"; not shown above seed noise: {', '.join(f'`{q}`' for q in quiet)}" if quiet else "") + ".")
     sobol = (found.get("sobol") or {}).get("axes") or []
     if sobol:
         rows.append("- **Sobol' total-order indices:** " + ", ".join(
@@ -118,7 +118,9 @@ def global_rows(summary: dict[str, Any]) -> list[str]:
             rows.append(f"- **Strongest interaction:** `{st['axes'][0]}` × `{st['axes'][1]}` at "
                         + ", ".join(f"`{k}={v}`" for k, v in st["at"].items())
                         + f": measured contrast {_num(m['contrast'])} [{_num(m['ci'][0])}, {_num(m['ci'][1])}] over "
-                        f"{m['n_seeds']} seeds.")
+                        f"{m['n_seeds']} fresh seeds"
+                        + ("; saturation, not synergy: each move alone already breaks the claim." if st.get("saturated")
+                           else "."))
         elif st:
             rows.append(f"- **Strongest interaction:** none measured; the surrogate's candidate `{st['axes'][0]}` × "
                         f"`{st['axes'][1]}` gave {_num(st['measured']['contrast'])} [{_num(st['measured']['ci'][0])}, "

@@ -15,6 +15,7 @@ import itertools
 from typing import Any
 
 import numpy as np
+from scipy.special import betaincinv
 
 from .cube import Cube
 from .plan import Plan
@@ -44,13 +45,17 @@ def _unique(evaluations: list[Evaluation]) -> list[Evaluation]:
     return list(best.values())
 
 
-def refine(cube: Cube, plan: Plan, runner: Runner, evaluations: list[Evaluation]) -> tuple[list[Evaluation], list[dict]]:
+def refine(cube: Cube, plan: Plan, runner: Runner, evaluations: list[Evaluation],
+           unseen: set[str] = frozenset()) -> tuple[list[Evaluation], list[dict]]:
     """`refine_rounds` rounds of `refine_batch` settings each, chosen by the straddle score, each measured on
-    `refine_seeds` seeds. Returns every evaluation so far and a log of the rounds."""
+    `refine_seeds` seeds. The settings in `unseen` (the random phase's: the sample the share is checked on) are
+    never shown to the model that chooses, so that what it chose cannot depend on them. Returns every evaluation
+    so far and a log of the rounds."""
     evaluations = _unique(evaluations)
     log = []
     for k in range(plan.refine_rounds):
-        model = Surrogate(cube, runner.case.claim, evaluations, seed=plan.sample_seed)
+        model = Surrogate(cube, runner.case.claim, [e for e in evaluations if setting_id(e.setting) not in unseen],
+                          seed=plan.sample_seed)
         pool = cube.sample(CANDIDATES, np.random.default_rng([plan.sample_seed, 14, k]))
         picked = model.batch(pool, plan.refine_batch)
         before = model.p_holds(picked)
@@ -146,57 +151,82 @@ def measure_interaction(cube: Cube, plan: Plan, runner: Runner, candidate: dict[
     seeds = plan.seeds_max
     runner.evaluate_fixed(corners, "confirm: the strongest interaction, on fresh seeds", seeds, FRESH_SEEDS)
     claim = runner.case.claim
-    per_seed = []
+    per_seed, values = [], []
     for seed in range(FRESH_SEEDS, FRESH_SEEDS + seeds):
         records = [runner.record(c, seed) for c in corners]
         if any(r is None or r.get("error") or claim.problem(r["metrics"]) for r in records):
             continue
         y = [claim.value(r["metrics"]) for r in records]
+        values.append(y)
         per_seed.append(y[0] - y[1] - y[2] + y[3])
-    mean, low, high = mean_interval(per_seed, 0.95, None, claim.sd_floor)
+    # four terms, each at least the claim's least seed-to-seed sd: the contrast's sd is at least twice that
+    mean, low, high = mean_interval(per_seed, 0.95, None, 2 * claim.sd_floor)
     found = bool(np.isfinite(low) and (low > 0 or high < 0))
+    means = [float(np.mean([v[k] for v in values])) if values else None for k in range(4)]
+    # each move alone already takes the mean past the threshold: together they cannot do more (a floor or
+    # ceiling), so the contrast measures saturation, not a need for both
+    saturated = bool(values) and not claim.satisfied(means[1]) and not claim.satisfied(means[2]) \
+        and claim.satisfied(means[3])
+    # the claim's value at each corner, averaged over the same seeds: both moved, a alone, b alone, neither
     return {**candidate, "measured": {"contrast": mean, "ci": [low, high], "n_seeds": len(per_seed),
-                                      "seeds": [FRESH_SEEDS, FRESH_SEEDS + seeds - 1]},
-            "found": found, "corners": corners}
+                                      "seeds": [FRESH_SEEDS, FRESH_SEEDS + seeds - 1],
+                                      "corner_means": dict(zip(("both", "first_alone", "second_alone", "neither"),
+                                                               means))},
+            "found": found, "saturated": saturated, "corners": corners}
 
 
 def held_out(cube: Cube, claim: Any, evaluations: list[Evaluation], random: list[Evaluation], pool: list[dict],
              seed: int) -> tuple[dict | None, dict | None]:
-    """The surrogate fitted without the random phase's settings (a uniform sample it never saw), and judged on it:
-    (1) how often its verdict (P(holds) >= 0.5) agrees with the measured one where that was decided;
-    (2) the share holding by prediction-powered inference (Angelopoulos, Bates, Fannjiang, Jordan & Zrnic 2023,
-    Science 382:669): the model's mean P(holds) over `pool` plus the mean residual, measured minus predicted, on
-    the unseen uniform sample. Its interval is valid however wrong the model is (the residuals correct it); a good
-    model only makes it narrower. 'Measured' is whether a setting's mean over its seeds satisfies the claim."""
-    measured = [ev for ev in random if ev.values]
-    if len(measured) < 2:
+    """The surrogate fitted without the random phase's settings (a uniform sample that neither it nor the
+    refinement that chose its other settings saw), and judged on that sample: (1) how often its verdict
+    (P(holds) >= 0.5) agrees with the measured one where that was decided; (2) the share holding by
+    prediction-powered inference (`ppi_share`). A random setting whose every trial failed counts as not holding
+    (the library refused it)."""
+    if len(random) < 2:
         return None, None
     held = {setting_id(ev.setting) for ev in random}
     model = Surrogate(cube, claim, [ev for ev in evaluations if setting_id(ev.setting) not in held], seed=seed)
-    decided = [ev for ev in measured if ev.verdict in ("holds", "breaks")]
+    decided = [ev for ev in random if ev.verdict in ("holds", "breaks")]
     check = None
     if decided:
         p = model.p_holds([ev.setting for ev in decided])
         agree = sum((q >= 0.5) == (ev.verdict == "holds") for q, ev in zip(p, decided))
         check = {"agree": int(agree), "decided": len(decided), "accuracy": agree / len(decided)}
-    return check, ppi_share(model, pool, measured)
+    labels = [float(bool(ev.values) and claim.satisfied(float(np.mean(ev.values)))) for ev in random]
+    return check, ppi_share(model.p_holds(pool), model.p_holds([ev.setting for ev in random]), labels)
 
 
-def ppi_share(model: Surrogate, pool: list[dict], measured: list[Evaluation], z: float = 1.959964) -> dict[str, Any]:
-    """Prediction-powered estimate of the share holding and its 95% normal interval (see `held_out`)."""
-    claim = model.claim
-    predicted = model.p_holds(pool)
-    y = np.array([float(claim.satisfied(float(np.mean(ev.values)))) for ev in measured])
-    residual = y - model.p_holds([ev.setting for ev in measured])
-    n, m = len(residual), len(predicted)
-    estimate = float(predicted.mean() + residual.mean())
-    # residuals that all agree (a model right at every unseen setting) do not prove it right everywhere: the
-    # variance is at least that of one mismatch in n + 1 settings
-    floor = n / (n + 1) ** 2
-    se = float(np.sqrt(max(residual.var(ddof=1), floor) / n + predicted.var(ddof=1) / m))
-    return {"estimate": min(max(estimate, 0.0), 1.0), "ci": [max(estimate - z * se, 0.0), min(estimate + z * se, 1.0)],
-            "unseen_settings": n, "points": m, "mean_residual": float(residual.mean()), "residual_sd_floor": floor ** 0.5,
-            "model_only": float(predicted.mean())}
+def _mean_bounds(values: np.ndarray, delta: float) -> tuple[float, float]:
+    """One-sided (lower, upper) bounds, each at level 1 - delta, on the mean of values in [0, 1]: Clopper-Pearson
+    with the sum as the count of successes (a binomial is the widest law of a [0, 1] mean)."""
+    n, s = len(values), float(np.sum(values))
+    lower = 0.0 if s <= 0 else float(betaincinv(s, n - s + 1, delta))
+    upper = 1.0 if s >= n else float(betaincinv(s + 1, n - s, 1 - delta))
+    return lower, upper
+
+
+def ppi_share(pool_p: np.ndarray, labelled_p: np.ndarray, labels: list[float], level: float = 0.95) -> dict[str, Any]:
+    """The share holding by prediction-powered inference (Angelopoulos, Bates, Fannjiang, Jordan & Zrnic 2023,
+    Science 382:669): the model's mean P(holds) over uniform settings (`pool_p`) plus its mean residual, label minus
+    P(holds), on a uniform sample it never saw (`labels`: 1 where the mean of a setting's seeds satisfies the
+    claim). Their interval is a normal one; at 20 to 40 labels it covers 85-90% when a confident model is wrong
+    on a region of 10-15% of the space (measured), so ours bounds the residual without the normal approximation:
+    its positive and negative parts, each a [0, 1] mean, get Clopper-Pearson bounds at a quarter of the error rate
+    each, and the pool's own sampling error adds a normal term. Conservative: `tests/test_global.py` measures
+    coverage on rare, confident mistakes."""
+    alpha = 1.0 - level
+    residual = np.asarray(labels, dtype=float) - np.asarray(labelled_p, dtype=float)
+    positive, negative = np.maximum(residual, 0.0), np.maximum(-residual, 0.0)
+    low_pos, high_pos = _mean_bounds(positive, alpha / 4)
+    low_neg, high_neg = _mean_bounds(negative, alpha / 4)
+    model_only = float(np.mean(pool_p))
+    pool_se = float(np.std(pool_p, ddof=1) / np.sqrt(len(pool_p))) if len(pool_p) > 1 else 0.0
+    estimate = model_only + float(residual.mean())
+    low = model_only + low_pos - high_neg - 1.96 * pool_se
+    high = model_only + high_pos - low_neg + 1.96 * pool_se
+    return {"estimate": min(max(estimate, 0.0), 1.0), "ci": [max(low, 0.0), min(high, 1.0)],
+            "unseen_settings": len(residual), "points": len(pool_p), "mean_residual": float(residual.mean()),
+            "model_only": model_only, "labels_holding": int(sum(labels))}
 
 
 def region(cube: Cube, plan: Plan, runner: Runner, evaluations: list[Evaluation], screening: dict[str, Any] | None,
@@ -206,7 +236,7 @@ def region(cube: Cube, plan: Plan, runner: Runner, evaluations: list[Evaluation]
     if not plan.region or not cube.axes:
         return None, None
     claim = runner.case.claim
-    evaluations, log = refine(cube, plan, runner, evaluations)
+    evaluations, log = refine(cube, plan, runner, evaluations, {setting_id(ev.setting) for ev in random})
     model = Surrogate(cube, claim, evaluations, seed=plan.sample_seed)
     pool = cube.sample(SHARE_POINTS, np.random.default_rng([plan.sample_seed, 14, 999]))
     share = model.share(pool, seed=plan.sample_seed)
@@ -223,9 +253,10 @@ def region(cube: Cube, plan: Plan, runner: Runner, evaluations: list[Evaluation]
     if nearest:
         measured = runner.evaluate_fixed([j["setting"] for j in nearest], "confirm: joint flips, on fresh seeds",
                                          plan.seeds_max, FRESH_SEEDS)
+        seeds = [FRESH_SEEDS, FRESH_SEEDS + plan.seeds_max - 1]
         for j, ev in zip(nearest, measured):
             confirmed.append({**j, "measured": {"verdict": ev.verdict, "mean": ev.mean, "ci": [ev.low, ev.high],
-                                                "n_seeds": len(ev.values), "seeds": [FRESH_SEEDS, FRESH_SEEDS + plan.seeds_max - 1]}})
+                                                "n_seeds": len(ev.values), "seeds": seeds}})
     return {
         "settings_measured": model.n, "refinement": {"rounds": log, "seeds_per_setting": plan.refine_seeds},
         "share": share, "kernel": str(model.kernel), "seed_sd": float(np.sqrt(model.seed_var)),

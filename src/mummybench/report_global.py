@@ -47,15 +47,21 @@ def screening_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
                      "a group of one axis (SALib)" if grouped else "")
                   + (f"; {morris['invalid_dropped']} drawn trajectories the case cannot run were replaced"
                      if morris["invalid_dropped"] else "")
-                  + (f"; {morris['failed_dropped']} dropped because a trial failed" if morris["failed_dropped"] else "")
+                  + (f"; {morris['failed_dropped']} replaced because a trial failed, so the indices describe the "
+                     "settings that run" if morris["failed_dropped"] else "")
+                  + (f"; the categories of {', '.join(f'`{p}`' for p in morris['permuted'])} permuted per trajectory, "
+                     "so that every one is visited" if morris.get("permuted") else "")
                   + "). μ* is the mean absolute change of the claim's value when one axis moves by 2/3 of its "
                   "plausible range, divided by 2/3; σ is how much that change varies with where the other axes "
-                  "are (large σ: an interaction, or an effect that is not linear). Intervals: 95% bootstrap over "
-                  f"trajectories. Seed noise alone would give μ* ≈ {_num(nf['mu_star'])} and σ ≈ {_num(nf['sigma'])} "
-                  f"(seed-to-seed sd {_num(nf['seed_sd'])} at the anchor).", ""]
+                  "are (large σ: an interaction, or an effect that is not linear). Intervals: 95% Student-t over "
+                  "trajectories for μ*, chi-square for σ; with few trajectories they are approximate (`make bench` "
+                  f"measures their coverage). Seed noise alone would give μ* ≈ {_num(nf['mu_star'])} and σ ≈ "
+                  f"{_num(nf['sigma'])} (seed-to-seed sd {_num(nf['seed_sd'])}, pooled over the search's settings). "
+                  "'moved' counts the trajectories whose step on that axis changed the setting at all (a case resets "
+                  "an axis that does nothing there).", ""]
     sob = {e["axis"]: e for e in (sobol or {}).get("axes", [])}
-    head = "| axis | μ* [95% CI] | σ [95% CI] | μ* above seed noise |"
-    rule = "|---|---|---|---|"
+    head = "| axis | μ* [95% CI] | σ [95% CI] | μ* above seed noise | moved |"
+    rule = "|---|---|---|---|---|"
     if sob:
         head += " Sobol' S1 [95% CI] | Sobol' ST [95% CI] |"
         rule += "---|---|"
@@ -65,8 +71,11 @@ def screening_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
             name = e["axis"] if not e.get("members") or e["members"] == [e["axis"]] else \
                 f"{e['axis']} ({', '.join(e['members'])})"
             sigma = f"{_num(e['sigma'])} {_ci(e['sigma_ci'])}" if e.get("sigma") is not None else "n/a (a group)"
-            row = (f"| {name} | {_num(e['mu_star'])} {_ci(e['mu_star_ci'])} | {sigma} | "
-                   f"{'yes' if e['above_noise'] else 'no'} |")
+            if not e.get("moved", 1):
+                row = f"| {name} | never moved | | | 0 of {morris['trajectories']} |"
+            else:
+                row = (f"| {name} | {_num(e['mu_star'])} {_ci(e['mu_star_ci'])} | {sigma} | "
+                       f"{'yes' if e['above_noise'] else 'no'} | {e.get('moved', '?')} of {morris['trajectories']} |")
             if sob:
                 s = sob.get(e["axis"], {})
                 row += f" {_num(s.get('S1'))} {_ci(s.get('S1_ci', [None, None]))} | {_num(s.get('ST'))} " \
@@ -78,11 +87,13 @@ def screening_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
     if sobol:
         share = sobol.get("noise_share")
         lines += [f"**Sobol' indices** (SALib, Saltelli's scheme: {sobol['base_samples']} base samples × "
-                  f"{len(varied) + 2} settings, {sobol['trials']} trials, SALib's bootstrap intervals). S1 is the share of "
-                  "the value's variance an axis explains alone; ST − S1 its share through interactions. An estimate below 0 "
-                  "is estimation error around an index of about 0."
-                  + (f" Seed noise is about {_num(100 * share, 2)}% of the variance of one trial's value: no axis can "
-                     "explain that part." if share is not None else ""), ""]
+                  f"{len(varied) + 2} settings, {sobol['trials']} trials; SALib's 95% intervals, 1.96 × the sd of its "
+                  "bootstrap). S1 is the share of "
+                  "the value's variance an axis explains alone; ST − S1 its share through interactions, plus seed noise's "
+                  "share (one seed per point: the noise adds to every ST and to no S1). An estimate below 0 is "
+                  "estimation error around an index of about 0."
+                  + (f" Seed noise is about {_num(100 * share, 2)}% of the variance of a design point's value: no axis "
+                     "can explain that part." if share is not None else ""), ""]
         if not sob:
             lines += [f"No Sobol' indices: {sobol.get('note', 'nothing measured')}.", ""]
     lines += [f"*Categories:* {(morris or sobol)['categorical']}", ""]
@@ -108,18 +119,20 @@ def region_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
     if ppi:
         lines += [f"**Share of the plausible space where the claim holds: {_num(ppi['estimate'])} (95% interval "
                   f"{_ci(ppi['ci'])})**, by prediction-powered inference (Angelopoulos et al. 2023): the surrogate, "
-                  f"fitted without the {ppi['unseen_settings']} settings the random phase drew, predicts "
+                  f"fitted and refined without the {ppi['unseen_settings']} settings the random phase drew, predicts "
                   f"{_num(ppi['model_only'])} over {ppi['points']} uniform settings, and its mean error on those unseen "
-                  f"settings ({_num(ppi['mean_residual'])}) corrects it. The interval holds however wrong the model is; "
-                  "a good model only narrows it. (A setting counts as holding when the mean of its seeds satisfies the "
-                  "claim.)", ""]
+                  f"settings ({_num(ppi['mean_residual'])}) corrects it. Here a setting holds when the mean of its "
+                  "seeds (3 or more, more where its verdict was unclear) satisfies the claim, and one whose every trial "
+                  "failed does not. The interval needs no trust in the model: it bounds the model's error on the "
+                  "unseen settings with exact binomial bounds (wider than the paper's normal interval, which covers "
+                  "less than 95% at these sample sizes when a confident model is wrong on a small region).", ""]
     if sh.get("estimate") is not None:
-        lines += [("The surrogate's own posterior" if ppi else "**The surrogate's own posterior**")
-                  + f" gives {_num(sh['estimate'])} (95% interval {_ci(sh['ci'])}"
-                  + (")" if ppi else f")** over {sh['points']} uniform settings")
-                  + f", from {sh['draws']} joint draws, each on a bootstrap resample of the settings: a model's interval, "
-                  "which assumes the kernel; `make bench` measures how often it covers a known share"
-                  + ("." if ppi else ". This plan draws no random settings, so no model-free check is made."), ""]
+        lines += [f"The surrogate's own posterior gives {_num(sh['estimate'])} (95% interval {_ci(sh['ci'])}) over "
+                  f"{sh['points']} uniform settings, for the noise-free value, from {sh['draws']} joint draws each on "
+                  "a bootstrap resample of the settings. It is a model's interval, which trusts the kernel"
+                  + ("." if ppi else ": this plan draws no random settings, so no model-free check is made and this "
+                     "number is not a finding, only the model's guess.")
+                  + " `make bench` measures how often such intervals cover a known share.", ""]
     words = []
     if rs.get("samples"):
         words.append(f"Without a model: {rs['holds']} of {rs['samples']} settings drawn at random hold "
@@ -142,7 +155,13 @@ def region_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
                   f"f({a}, {b}) − f({a}, anchor) − f(anchor, {b}) + f(anchor) = {_num(st['contrast'])} ± "
                   f"{_num(st['sd'])} (posterior sd). {verdict}: "
                   f"{_num(m['contrast'])} {_ci(m['ci'])} (95% t-interval of the paired contrast over {m['n_seeds']} "
-                  "fresh seeds, the four corners on the same seeds, none of them seen by the surrogate).", ""]
+                  "fresh seeds, the four corners on the same seeds, none of them seen by the surrogate)."
+                  + (f" The claim's value at the corners: both moved {_num(m['corner_means']['both'])}, `{a}` alone "
+                     f"{_num(m['corner_means']['first_alone'])}, `{b}` alone {_num(m['corner_means']['second_alone'])}, "
+                     f"neither {_num(m['corner_means']['neither'])}." if m.get("corner_means") else "")
+                  + (" **Saturation, not synergy:** each move alone already breaks the claim, so together they "
+                     "cannot take more away; the contrast is the floor, and no pair here needs both moves."
+                     if st.get("saturated") else ""), ""]
         cand = st
     else:
         lines += [f"**Strongest interaction: none found.** No pair among the {len(reg['pair_axes'])} most important "
@@ -185,13 +204,16 @@ def _contradictions(result: SearchResult, confirmed: list[dict[str, Any]], flip:
     for c in confirmed:
         if c["measured"]["verdict"] != flip:
             continue
-        (a, v), (b, w) = c["changed"].items()
-        notes = []
-        for name in (a, b):
+        alone = []
+        for name, value in c["changed"].items():
             r = by_axis.get(name)
-            if r and r.sides and all(s.flip is None for s in r.sides.values()):
-                notes.append(f"`{name}` never {flip} alone in the one-at-a-time sweep")
-        extra = f" ({'; '.join(notes)})" if notes else ""
-        out.append(f"- `{a}={v}` alone and `{b}={w}` alone keep the anchor's verdict, but together the claim "
-                   f"{flip} (measured){extra}.")
+            ev = r.points.get(value) if r else None
+            if ev is not None:
+                alone.append(f"`{name}={value}` alone was measured in the one-at-a-time sweep: {ev.verdict} "
+                             f"({_num(ev.mean)})")
+            else:
+                alone.append(f"`{name}={value}` alone holds by the surrogate (P = {_num(c['p_holds_alone'][name])}; "
+                             "not measured alone)")
+        out.append(f"- {'; '.join(alone)}; both together, measured on fresh seeds: the claim {flip} "
+                   f"({_num(c['measured']['mean'])}).")
     return [*out, ""] if out else []

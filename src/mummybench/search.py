@@ -177,8 +177,9 @@ def _global(case: Case, base: Setting, plan: Plan, runner: Runner, reproduction:
             random: list[Evaluation]) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Any]:
     """Global screening (Morris, Sobol') and the holding region, over every axis the plan does not fix."""
     cube = Cube.of(case, base, fixed=tuple(plan.base))
-    values = reproduction.values
-    noise_sd = max(float(np.std(values, ddof=1)) if len(values) > 1 else 0.0, case.claim.sd_floor)
+    # seed noise pooled over every setting judged on two or more seeds (the anchor's alone can be far quieter)
+    variances = [float(np.var(ev.values, ddof=1)) for ev in runner.evaluations() if len(ev.values) > 1]
+    noise_sd = max(float(np.sqrt(np.mean(variances))) if variances else 0.0, case.claim.sd_floor)
     morris, m_evals = screening.morris(cube, plan, runner, noise_sd)
     sobol, s_evals = screening.sobol(cube, plan, runner, noise_sd)
     found = {k: v for k, v in (("morris", morris), ("sobol", sobol)) if v is not None} or None
