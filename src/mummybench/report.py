@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .formatting import num
 from .report_global import region_lines, screening_lines
 from .runner import Evaluation
 from .search import OPPOSITE, AxisResult, SearchResult
@@ -20,13 +21,7 @@ SUMMARY_VERSION = 2  # 2: `screening` and `region` (issue 14)
 FIGURE_STYLE = 6  # bump when the figure code changes, so that cached figures are redrawn
 
 
-def _num(x: Any, digits: int = 3) -> str:
-    """A number for people: 3 significant digits, 'n/a' for NaN, inf and None (the store's null)."""
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return "n/a" if not math.isfinite(x) else f"{x:.{digits}g}"
-    return str(x)
+_num = num  # the name other modules import from here
 
 
 def _ci(ev: Evaluation) -> str:

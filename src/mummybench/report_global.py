@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from .formatting import num as _num
 from .search import SearchResult
-
-
-def _num(x: Any, digits: int = 3) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return "n/a" if not math.isfinite(x) else f"{x:.{digits}g}"
-    return str(x)
 
 
 def _ci(pair: list[Any]) -> str:
