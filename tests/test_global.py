@@ -143,3 +143,30 @@ def test_the_report_shows_the_global_sections(dip, tmp_path):
 def test_a_bad_global_plan_field_is_refused(field, value):
     with pytest.raises(SettingError, match=field):
         Plan("p", **{field: value})
+
+
+def test_permuted_categories_keep_their_types(tmp_path):
+    """A category of mixed types with more values than the Morris grid has levels (topic modeling's alpha:
+    'symmetric', 0.01, 1.0, ...) is permuted per trajectory, and every setting the screening runs still holds
+    the axis's own values, never strings numpy made of them."""
+    from mummybench import Axis, Case, Choice, Claim, Float, Outcome
+
+    options = ("symmetric", 0.01, 0.1, 1.0, 10.0, "auto")
+
+    class Mixed(Case):
+        name = "mixed"
+        claim = Claim(text="t", source="test", metric="v", op=">=", threshold=0.0, resolution=1e-3)
+        listed = False
+        axes = (Axis("alpha", Choice(options), anchor=1.0, why="mixed types"),
+                Axis("x", Float(0.0, 1.0), anchor=0.5, why="a number"))
+        plans = {"quick": Plan("quick", seeds_min=2, seeds_max=2, random_samples=0, map_resolution=0,
+                               morris_trajectories=6)}
+
+        def trial(self, data, setting, seed):
+            assert any(setting["alpha"] == o and type(setting["alpha"]) is type(o) for o in options), setting
+            return Outcome(metrics={"v": setting["x"] + (setting["alpha"] == "auto")})
+
+    case = Mixed()
+    result, store = _search(case, case.plan("quick"), tmp_path)
+    morris = result.screening["morris"]
+    assert morris["permuted"] == ["alpha"] and morris["failed_dropped"] == 0 and morris["trajectories"] == 6

@@ -92,7 +92,7 @@ def global_rows(summary: dict[str, Any]) -> list[str]:
     found = summary.get("screening") or {}
     morris = (found.get("morris") or {}).get("axes") or []
     if morris:
-        top = [f"`{e['axis']}` (μ* {_num(e['mu_star'])})" for e in morris if e["above_noise"]][:4]
+        top = [f"`{e['axis']}` (μ* {_num(e['mu_star'])})" for e in morris if e["above_noise"]]
         quiet = [e["axis"] for e in morris if not e["above_noise"]]
         rows.append("- **Which hidden parameters matter** (Morris, every axis moving at once): "
                     + (", ".join(top) if top else "none above seed noise")
@@ -119,8 +119,8 @@ def global_rows(summary: dict[str, Any]) -> list[str]:
                         + ", ".join(f"`{k}={v}`" for k, v in st["at"].items())
                         + f": measured contrast {_num(m['contrast'])} [{_num(m['ci'][0])}, {_num(m['ci'][1])}] over "
                         f"{m['n_seeds']} fresh seeds"
-                        + ("; saturation, not synergy: each move alone already breaks the claim." if st.get("saturated")
-                           else "."))
+                        + ("; saturation, not synergy: each move alone already takes the mean past the threshold."
+                           if st.get("saturated") else "."))
         elif st:
             rows.append(f"- **Strongest interaction:** none measured; the surrogate's candidate `{st['axes'][0]}` × "
                         f"`{st['axes'][1]}` gave {_num(st['measured']['contrast'])} [{_num(st['measured']['ci'][0])}, "

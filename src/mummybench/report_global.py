@@ -151,9 +151,9 @@ def region_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
                   + (f" The claim's value at the corners: both moved {_num(m['corner_means']['both'])}, `{a}` alone "
                      f"{_num(m['corner_means']['first_alone'])}, `{b}` alone {_num(m['corner_means']['second_alone'])}, "
                      f"neither {_num(m['corner_means']['neither'])}." if m.get("corner_means") else "")
-                  + (" **Saturation, not synergy:** each move alone already breaks the claim, so together they "
-                     "cannot take more away; the contrast is the floor, and no pair here needs both moves."
-                     if st.get("saturated") else ""), ""]
+                  + (" **Saturation, not synergy:** on these seeds each move alone already takes the claim's mean "
+                     "past its threshold, so together they cannot take much more away; the contrast mostly measures "
+                     "that floor, not a need for both moves." if st.get("saturated") else ""), ""]
         cand = st
     else:
         lines += [f"**Strongest interaction: none found.** No pair among the {len(reg['pair_axes'])} most important "

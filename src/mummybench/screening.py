@@ -77,7 +77,8 @@ def morris(cube: Cube, plan: Plan, runner: Runner, noise_sd: float) -> tuple[dic
     invalid = 0
     for t in range(8 * r):
         block = candidates[t * (d + 1):(t + 1) * (d + 1)]
-        orders = {a.name: list(rng.permutation(options(a))) for a in many}
+        # permute positions, not values: numpy would turn a mixed list ("symmetric", 0.01, 1.0) into strings
+        orders = {a.name: [options(a)[i] for i in rng.permutation(len(options(a)))] for a in many}
         settings = [cube.decode(u, orders) for u in block]
         if all(cube.valid(s) for s in settings):
             pending.append((block, settings))
