@@ -162,8 +162,11 @@ def _flips(summary: dict[str, Any]) -> str:
 def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
     rep, rs = summary["reproduction"], summary["robust_share"]
     name = summary["case"]
-    share = (f"{rs['holds']} of {rs['samples']} ({_num(rs['estimate'])}, CI {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
+    share = (f"{rs['holds']} of {rs['samples']} random ({_num(rs['estimate'])}, CI {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
              if rs.get("samples") else "not sampled")
+    ppi = (summary.get("region") or {}).get("share_ppi")
+    if ppi:  # the surrogate's prediction-powered share first: the same random settings, a model to narrow it
+        share = f"{_num(ppi['estimate'])} (CI {_num(ppi['ci'][0])}–{_num(ppi['ci'][1])}, prediction-powered); {share}"
     also = "".join(f"; also `{a['label']}`: **{a['reproduction']['verdict']}** ({_num(a['reproduction']['mean'])})"
                    for a in summary.get("also") or [])
     return (f"| [{name}]({case_dir}/README.md) | {summary['claim']['text']} | **{rep['verdict']}**: {_ci(rep)}, "
