@@ -147,9 +147,6 @@ class Cube:
             total += 1.0 if a.categorical else abs(to_unit(a, setting[a.name]) - to_unit(a, self.base[a.name]))
         return total
 
-    def changed(self, setting: Setting) -> dict[str, Any]:
-        return {a.name: setting[a.name] for a in self.axes if setting[a.name] != self.base[a.name]}
-
     def line(self, axis: Axis, points: int) -> list[Any]:
         """Values along one axis for a slice: its plausible categories, or `points` values across its range
         with the base value."""

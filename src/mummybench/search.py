@@ -4,6 +4,7 @@ breaking points, map a pair of axes, and sample the plausible space at random.""
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from .cube import Cube
 from .plan import Plan
 from .runner import Evaluation, Runner
 from .space import Axis, Setting, SettingError, validate
-from .stats import wilson_interval
+from .stats import pooled_variance, wilson_interval
 
 OPPOSITE = {"holds": "breaks", "breaks": "holds"}
 
@@ -178,8 +179,7 @@ def _global(case: Case, base: Setting, plan: Plan, runner: Runner, reproduction:
     """Global screening (Morris, Sobol') and the holding region, over every axis the plan does not fix."""
     cube = Cube.of(case, base, fixed=tuple(plan.base))
     # seed noise pooled over every setting judged on two or more seeds (the anchor's alone can be far quieter)
-    variances = [float(np.var(ev.values, ddof=1)) for ev in runner.evaluations() if len(ev.values) > 1]
-    noise_sd = max(float(np.sqrt(np.mean(variances))) if variances else 0.0, case.claim.sd_floor)
+    noise_sd = max(math.sqrt(pooled_variance([ev.values for ev in runner.evaluations()])), case.claim.sd_floor)
     morris, m_evals = screening.morris(cube, plan, runner, noise_sd)
     sobol, s_evals = screening.sobol(cube, plan, runner, noise_sd)
     found = {k: v for k, v in (("morris", morris), ("sobol", sobol)) if v is not None} or None

@@ -87,6 +87,13 @@ def mean_interval(values: Sequence[float], level: float = LEVEL, bounds: tuple[f
     return mean, low, high
 
 
+def pooled_variance(samples: Sequence[Sequence[float]]) -> float:
+    """The mean of the sample variances of every sample of two or more values (0 when there is none): the
+    seed-to-seed variance pooled over settings, each setting weighted alike."""
+    variances = [float(np.var(s, ddof=1)) for s in samples if len(s) > 1]
+    return float(np.mean(variances)) if variances else 0.0
+
+
 def wilson_interval(successes: int, n: int, level: float = LEVEL) -> tuple[float | None, float | None, float | None]:
     """(share, low, high): Wilson score interval of a binomial share; all None when n == 0."""
     if n == 0:

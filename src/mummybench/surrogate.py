@@ -26,6 +26,7 @@ from .claim import Claim
 from .cube import Cube
 from .runner import Evaluation
 from .space import Setting
+from .stats import pooled_variance
 
 FIT_ROWS = 300
 MAX_ITERATIONS = 100  # L-BFGS steps of the hyperparameter fit: one start, capped, keeps a report's replay in seconds
@@ -53,8 +54,7 @@ class Surrogate:
         self.x = cube.features(self.settings)
         means = np.array([float(np.mean(ev.values)) for ev in rows])
         counts = np.array([len(ev.values) for ev in rows], dtype=float)
-        variances = [float(np.var(ev.values, ddof=1)) for ev in rows if len(ev.values) >= 2]
-        self.seed_var = max(float(np.mean(variances)) if variances else 0.0, claim.sd_floor ** 2)
+        self.seed_var = max(pooled_variance([ev.values for ev in rows]), claim.sd_floor ** 2)
         self.y_mean = float(means.mean()) if len(means) else 0.0
         self.y_scale = float(means.std()) if len(means) > 1 and means.std() > 0 else 1.0
         y = (means - self.y_mean) / self.y_scale
