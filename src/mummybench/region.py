@@ -82,11 +82,18 @@ def _at(cube: Cube, **values: Any) -> dict[str, Any] | None:
     return s if cube.valid(s) else None
 
 
+def corners(cube: Cube, a: str, v: Any, b: str, w: Any) -> list[dict[str, Any] | None]:
+    """The four settings of an interaction contrast: both moved, a alone, b alone, neither (None where the case
+    cannot run one)."""
+    return [_at(cube, **{a: v, b: w}), _at(cube, **{a: v}), _at(cube, **{b: w}), cube.base]
+
+
 def along(model: Surrogate, cube: Cube, name: str) -> dict[str, Any]:
     """P(holds) and the value's posterior along one axis, every other axis at the base setting."""
     axis = cube.case.axis(name)
-    values = [v for v in cube.line(axis, SLICE_POINTS) if _at(cube, **{name: v}) is not None]
-    settings = [_at(cube, **{name: v}) for v in values]
+    found = [(v, _at(cube, **{name: v})) for v in cube.line(axis, SLICE_POINTS)]
+    values = [v for v, s in found if s is not None]
+    settings = [s for _, s in found if s is not None]
     p = model.p_holds(settings)
     mean, sd = model.predict(settings)
     return {"axis": name, "values": values, "p_holds": p.tolist(), "mean": mean.tolist(), "sd": sd.tolist(),
@@ -106,21 +113,21 @@ def pairs(model: Surrogate, cube: Cube, names: list[str], anchor_verdict: str) -
         for v, w in itertools.product(cube.line(ax, PAIR_POINTS), cube.line(bx, PAIR_POINTS)):
             if v == a0 or w == b0:
                 continue
-            corners = [_at(cube, **{a: v, b: w}), _at(cube, **{a: v}), _at(cube, **{b: w}), cube.base]
-            if any(c is None for c in corners):
+            four = corners(cube, a, v, b, w)
+            if any(c is None for c in four):
                 continue
-            c, sd = model.contrast(corners, [1, -1, -1, 1])
+            c, sd = model.contrast(four, [1, -1, -1, 1])
             z = abs(c) / sd if sd > 0 else 0.0
             if best is None or (z >= Z_FOUND, abs(c)) > (best["z"] >= Z_FOUND, abs(best["contrast"])):
                 best = {"axes": [a, b], "at": {a: v, b: w}, "contrast": c, "sd": sd, "z": z}
-            p = model.p_holds(corners[:3])
+            p = model.p_holds(four[:3])
             single = (p[1], p[2])
             holds_alone = all(q >= SURE for q in single) if keep == "holds" else all(q <= 1 - SURE for q in single)
             flips = p[0] <= 1 - SURE if keep == "holds" else p[0] >= SURE
             if holds_alone and flips:
-                joint.append({"setting": corners[0], "changed": {a: v, b: w}, "p_holds": float(p[0]),
+                joint.append({"setting": four[0], "changed": {a: v, b: w}, "p_holds": float(p[0]),
                               "p_holds_alone": {a: float(single[0]), b: float(single[1])},
-                              "distance": cube.distance(corners[0])})
+                              "distance": cube.distance(four[0])})
         if best is not None:
             found.append(best)
     found.sort(key=lambda e: (e["z"] >= Z_FOUND, abs(e["contrast"])), reverse=True)
@@ -147,13 +154,13 @@ def measure_interaction(cube: Cube, plan: Plan, runner: Runner, candidate: dict[
     t-interval. The surrogate only nominates; `found` is true when the measured interval excludes 0."""
     a, b = candidate["axes"]
     v, w = candidate["at"][a], candidate["at"][b]
-    corners = [_at(cube, **{a: v, b: w}), _at(cube, **{a: v}), _at(cube, **{b: w}), cube.base]
+    four = corners(cube, a, v, b, w)
     seeds = plan.seeds_max
-    runner.evaluate_fixed(corners, "confirm: the strongest interaction, on fresh seeds", seeds, FRESH_SEEDS)
+    runner.evaluate_fixed(four, "confirm: the strongest interaction, on fresh seeds", seeds, FRESH_SEEDS)
     claim = runner.case.claim
     per_seed, values = [], []
     for seed in range(FRESH_SEEDS, FRESH_SEEDS + seeds):
-        records = [runner.record(c, seed) for c in corners]
+        records = [runner.record(c, seed) for c in four]
         if any(r is None or r.get("error") or claim.problem(r["metrics"]) for r in records):
             continue
         y = [claim.value(r["metrics"]) for r in records]
@@ -172,7 +179,7 @@ def measure_interaction(cube: Cube, plan: Plan, runner: Runner, candidate: dict[
                                       "seeds": [FRESH_SEEDS, FRESH_SEEDS + seeds - 1],
                                       "corner_means": dict(zip(("both", "first_alone", "second_alone", "neither"),
                                                                means))},
-            "found": found, "saturated": saturated, "corners": corners}
+            "found": found, "saturated": saturated, "corners": four}
 
 
 def held_out(cube: Cube, claim: Any, evaluations: list[Evaluation], random: list[Evaluation], pool: list[dict],
