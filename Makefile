@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test check lint bench cases report readme case-topic-modeling case-language-id case-small-deep-model case-vector-search clean
+.PHONY: setup test check lint bench cases report readme site notebook notebooks case-topic-modeling case-language-id case-small-deep-model case-vector-search clean
 
 setup: $(STAMP)
 
@@ -53,8 +53,24 @@ report: setup
 readme: setup
 	$(BIN)/mummybench readme
 
+site: setup
+	$(BIN)/mummybench site --out site
+
+# Execute every case notebook on its quick plan (what CI does in the smoke tests) -> runs/notebooks/*.ipynb
+notebooks: setup
+	$(BIN)/python -m mummybench.notebooks --out runs/notebooks
+
+# Open one case's notebook in JupyterLab (installed on first use): make notebook CASE=language-id
+CASE ?= language-id
+notebook: setup
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[notebook]"
+	@mkdir -p runs/notebooks
+	@test -f runs/notebooks/$(subst -,_,$(CASE)).ipynb && echo "opening your existing runs/notebooks/$(subst -,_,$(CASE)).ipynb (delete it for a fresh copy)" || \
+	  $(BIN)/jupytext --to ipynb --output runs/notebooks/$(subst -,_,$(CASE)).ipynb cases/$(subst -,_,$(CASE))/notebook.py
+	$(BIN)/jupyter lab runs/notebooks/$(subst -,_,$(CASE)).ipynb
+
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build site

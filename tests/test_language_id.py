@@ -9,6 +9,7 @@ from cases.language_id import catalogues, noise
 from cases.language_id.case import LanguageId
 from cases.language_id.identifiers import Cld2, Langid, normal
 from mummybench.cli import main
+from mummybench.testing import run_notebook
 
 
 def test_clean_drops_placeholders_markup_and_urls():
@@ -158,9 +159,11 @@ def test_chatterbot_lines_drop_untranslated_english(tmp_path):
 
 
 @pytest.mark.slow
-def test_quick_plan_smoke(tmp_path):
-    """The quick plan writes a report whose examples carry the confusion and misidentified texts."""
-    assert main(["run", "language-id", "--plan", "quick", "--jobs", "0", "--results", str(tmp_path), "--quiet"]) == 0
+def test_quick_plan_smoke(tmp_path, monkeypatch):
+    """The quick plan writes a report whose examples carry the confusion and misidentified texts.
+    The case's notebook runs the plan, so CI executes the notebook too.
+    """
+    run_notebook("language_id", tmp_path, jobs=0, monkeypatch=monkeypatch)
     out = tmp_path / "language_id"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["reproduction"]["verdict"] == "holds"

@@ -10,6 +10,7 @@ from cases.small_deep_model import data as mnist  # noqa: E402
 from cases.small_deep_model.case import SmallDeepModel  # noqa: E402
 from cases.small_deep_model.models import CNN, MLP  # noqa: E402
 from mummybench.cli import main  # noqa: E402
+from mummybench.testing import run_notebook  # noqa: E402
 
 
 def test_architectures_match_the_authors_parameter_counts():
@@ -69,8 +70,9 @@ def test_two_runs_of_one_trial_give_identical_metrics():
 
 
 @pytest.mark.slow
-def test_quick_plan_smoke(tmp_path):
-    assert main(["run", "small-deep-model", "--plan", "quick", "--jobs", "2", "--results", str(tmp_path), "--quiet"]) == 0
+def test_quick_plan_smoke(tmp_path, monkeypatch):
+    """The case's notebook runs the quick plan end to end (so CI executes the notebook), then its outputs are checked."""
+    run_notebook("small_deep_model", tmp_path, jobs=2, monkeypatch=monkeypatch)
     out = tmp_path / "small_deep_model"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["claim"]["baseline"] == "mlp_test"

@@ -9,6 +9,7 @@ from cases.topic_modeling import bars
 from cases.topic_modeling.case import TopicModeling
 from cases.topic_modeling.fit import match
 from mummybench.cli import main
+from mummybench.testing import run_notebook
 
 
 def test_bar_topics_are_rows_and_columns():
@@ -87,9 +88,11 @@ def test_knobs_that_do_nothing_for_an_implementation_are_rejected():
             case.setting(values)
 
 
-def test_quick_plan_smoke(tmp_path):
-    """The quick plan runs end to end with 2 jobs and writes a schema-complete summary and figures."""
-    assert main(["run", "topic-modeling", "--plan", "quick", "--jobs", "2", "--results", str(tmp_path), "--quiet"]) == 0
+def test_quick_plan_smoke(tmp_path, monkeypatch):
+    """The quick plan runs end to end with 2 jobs and writes a schema-complete summary and figures.
+    The case's notebook runs the plan, so CI executes the notebook too.
+    """
+    run_notebook("topic_modeling", tmp_path, jobs=2, monkeypatch=monkeypatch)
     out = tmp_path / "topic_modeling"
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) >= {"case", "claim", "reproduction", "axes", "map", "robust_share", "provenance"}

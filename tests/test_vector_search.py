@@ -11,6 +11,7 @@ from cases.vector_search import datasets, indexes  # noqa: E402
 from cases.vector_search.case import VectorSearch  # noqa: E402
 from mummybench import SettingError  # noqa: E402
 from mummybench.cli import main  # noqa: E402
+from mummybench.testing import run_notebook  # noqa: E402
 
 
 def test_synthetic_data_has_the_intrinsic_dimension_asked_for():
@@ -160,8 +161,9 @@ def test_library_warnings_are_captured_from_the_c_level_stderr():
 
 
 @pytest.mark.slow
-def test_quick_plan_smoke(tmp_path):
-    assert main(["run", "vector-search", "--plan", "quick", "--jobs", "2", "--results", str(tmp_path), "--quiet"]) == 0
+def test_quick_plan_smoke(tmp_path, monkeypatch):
+    """The case's notebook runs the quick plan end to end (so CI executes the notebook), then its outputs are checked."""
+    run_notebook("vector_search", tmp_path, jobs=2, monkeypatch=monkeypatch)
     out = tmp_path / "vector_search"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["reproduction"]["verdict"] == "holds"

@@ -17,6 +17,7 @@ from .plan import Plan
 from .space import Axis, Setting, SettingError, validate
 
 PRESENTATION = "present.py"
+NOTEBOOK = "notebook.py"  # the case's teaching notebook (jupytext percent format): never part of its code hash
 
 
 @dataclass
@@ -118,12 +119,15 @@ class Case:
         """Hash of what can change a metric: the case folder's Python code, read as syntax (`trial_code`),
         so that words (docstrings, comments, the claim and its citation, the axes and their reasons, plans)
         rerun nothing and code reruns the trials. `present.py` (tables and drawings of examples) is left out
-        unless asked for."""
+        unless asked for; the teaching notebook (`notebook.py`) and `solutions/` always are: they call the case,
+        they are not part of it."""
         folder = Path(inspect.getfile(cls)).parent
         # the Case classes of this case's lineage: only their bodies hold declarations
         lineage = frozenset(c.__name__ for c in cls.__mro__ if issubclass(c, Case) and c is not Case)
         digest = hashlib.sha256()
-        for path in sorted(p for p in folder.rglob("*.py") if presentation or p.name != PRESENTATION):
+        for path in sorted(p for p in folder.rglob("*.py") if (presentation or p.name != PRESENTATION)
+                           and p.relative_to(folder).as_posix() != NOTEBOOK
+                           and "solutions" not in p.relative_to(folder).parts):
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(trial_code(path.read_text(encoding="utf-8"), lineage).encode())
         return digest.hexdigest()[:16]

@@ -515,6 +515,52 @@ def cmd_readme(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_answer(args: argparse.Namespace) -> int:
+    """Check a student's answer to a lesson exercise against a results folder's summary.json (exit 0 right, 1 not)."""
+    from . import answers
+
+    folder = next((d / args.case.replace("-", "_") for d in registry.case_dirs()
+                   if (d / args.case.replace("-", "_") / "case.py").is_file()), None)
+    if folder is None:
+        get_case(args.case)  # raises the usual one-line error: unknown or unavailable case
+        raise SettingError(f"case '{args.case}' has no lesson folder")
+    path = folder / "solutions" / "answers.toml"
+    if not path.is_file():
+        raise SettingError(f"case '{args.case}' has no checkable exercises ({path} is missing)")
+    exercises = answers.load(path)
+    ex = exercises.get(args.exercise)
+    if ex is None:
+        raise SettingError(f"{path}: no exercise {args.exercise}; the checkable ones are "
+                           + ", ".join(map(str, sorted(exercises))))
+    results = Path(args.results) / folder.name
+    if args.answer is None and not args.show:
+        print(f"exercise {ex.id}: {ex.question}\nanswer with: mummybench answer {args.case} {ex.id} ANSWER  "
+              f"({answers.HOW[ex.kind]})")
+        return 0
+    key = answers.answer(ex, answers.read_summary(results))
+    if args.show:
+        print(f"exercise {ex.id}: {key.value} ({key.detail}; from {results / 'summary.json'})")
+        return 0
+    if key.accepts(args.answer):
+        print(f"right: {key.value} ({key.detail}; from {results / 'summary.json'})")
+        return 0
+    print(f"not this one: '{args.answer}' is not what {results / 'summary.json'} says. Look again, or see the "
+          f"answer with: mummybench answer {args.case} {ex.id} --show")
+    return 1
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """Build the static site from the committed results and the teaching material (MkDocs, Material theme)."""
+    from . import site
+
+    root = Path(args.root)
+    if not (root / "README.md").is_file() or not (root / "results").is_dir():
+        raise SettingError(f"{root} is not a mummybench checkout (it needs README.md and results/): pass --root")
+    out = site.build(root, Path(args.out), force=args.force)
+    print(f"site built: {out / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mummybench", description="Put published ML claims on trial: find where they break.",
                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -593,6 +639,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="lower-case words joined by hyphens, e.g. my-case")
     p.add_argument("--dir", default="cases", help="the folder of case folders to write into (default: ./cases)")
     p.set_defaults(func=cmd_new)
+    p = sub.add_parser("answer", help="check your answer to a lesson's exercise against the results")
+    p.add_argument("case")
+    p.add_argument("exercise", type=int, help="the exercise's number in the case's lesson.md")
+    p.add_argument("answer", nargs="?", default=None,
+                   help="your answer: a number, a verdict, or names separated by commas (none: print the question)")
+    p.add_argument("--show", action="store_true", help="print the answer instead of checking one (for teachers)")
+    p.add_argument("--results", default="results",
+                   help="root folder of the results to check against (default: the committed results)")
+    p.set_defaults(func=cmd_answer)
+    p = sub.add_parser("site", help="build the static site (index, one section per case) from the committed results")
+    p.add_argument("--out", default="site", help="folder to write (default: site/); replaced only if a site built it")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not a site built here")
+    p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
+    p.set_defaults(func=cmd_site)
     p = sub.add_parser("readme", help="regenerate the README results blocks from results/*/summary.json")
     p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
     p.set_defaults(func=cmd_readme)

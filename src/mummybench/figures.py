@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:  # in a notebook, keep its inline backend so that figures show
+    matplotlib.use("Agg")
 matplotlib.rcParams["svg.hashsalt"] = "mummybench"  # stable ids inside SVG files, so identical figures are identical
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

@@ -13,10 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from . import answers, citation
 from .report import _num, grey_words, not_swept
 
 START = "<!-- results:start"
 END = "<!-- results:end -->"
+OVERVIEW = Path("results/figures/overview.png")  # the README's overview figure, drawn by `make readme`
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
 
 
@@ -46,8 +48,10 @@ def _side(axis: dict[str, Any], name: str) -> str:
     return status or "—"
 
 
-def case_block(summary: dict[str, Any], results_link: str) -> str:
-    """The findings of one case as Markdown, every number from its summary.json."""
+def case_block(summary: dict[str, Any], results_link: str, version: dict[str, Any] | None = None,
+               profile: bool = False) -> str:
+    """The findings of one case as Markdown, every number from its summary.json; its results version and
+    suggested citation, and its fragility profile when drawn."""
     rep, claim, st = summary["reproduction"], summary["claim"], summary.get("statistics") or {}
     rows = [f"Generated from [`summary.json`]({results_link}/summary.json) by `make readme`; "
             f"the full report: [{results_link}/report.md]({results_link}/report.md).", "",
@@ -67,6 +71,8 @@ def case_block(summary: dict[str, Any], results_link: str) -> str:
                     + (f"; {rs['failed']} more could not be measured (every trial failed)" if rs.get("failed") else "")
                     + ".")
     rows += global_rows(summary)
+    rows.append(f"- **Cite as:** {citation.suggested(summary, version)}")
+    rows += ["", f"![fragility profile]({results_link}/figures/fragility_profile.png)"] if profile else []
     rows += ["", "| axis | anchor | below the anchor | above the anchor |", "|---|---|---|---|"]
     for axis in summary["axes"]:
         if axis.get("categories"):
@@ -159,7 +165,7 @@ def _flips(summary: dict[str, Any]) -> str:
     return f"{opposite} at: " + ("; ".join(out) if out else "none found")
 
 
-def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
+def index_row(summary: dict[str, Any], case_dir: str, results_dir: str, version: dict[str, Any] | None = None) -> str:
     rep, rs = summary["reproduction"], summary["robust_share"]
     name = summary["case"]
     share = (f"{rs['holds']} of {rs['samples']} random ({_num(rs['estimate'])}, CI {_num(rs['ci'][0])}–{_num(rs['ci'][1])})"
@@ -169,8 +175,10 @@ def index_row(summary: dict[str, Any], case_dir: str, results_dir: str) -> str:
         share = f"{_num(ppi['estimate'])} (CI {_num(ppi['ci'][0])}–{_num(ppi['ci'][1])}, prediction-powered); {share}"
     also = "".join(f"; also `{a['label']}`: **{a['reproduction']['verdict']}** ({_num(a['reproduction']['mean'])})"
                    for a in summary.get("also") or [])
+    v = f"v{version['version']}" if version else "—"
     return (f"| [{name}]({case_dir}/README.md) | {summary['claim']['text']} | **{rep['verdict']}**: {_ci(rep)}, "
-            f"{rep['n_seeds']} seeds{also} | {_flips(summary)} | {share} | [report]({results_dir}/report.md) |")
+            f"{rep['n_seeds']} seeds{also} | {_flips(summary)} | {share} | [report]({results_dir}/report.md), "
+            f"results {v} |")
 
 
 def _summaries(root: Path) -> dict[str, dict[str, Any]]:
@@ -178,23 +186,47 @@ def _summaries(root: Path) -> dict[str, dict[str, Any]]:
     return {p.parent.name: json.loads(p.read_text()) for p in sorted((root / "results").glob("*/summary.json"))}
 
 
-def index_block(summaries: dict[str, dict[str, Any]]) -> str:
-    rows = ["Generated from each `results/<case>/summary.json` by `make readme`.", "",
-            "| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | verdict flips (anchor→value) | "
-            "share of plausible space where it holds | report |", "|---|---|---|---|---|---|"]
+def index_block(summaries: dict[str, dict[str, Any]], root: Path | None = None) -> str:
+    rows = ["Generated from each `results/<case>/summary.json` by `make readme`.", ""]
+    if root is not None and (root / OVERVIEW).is_file():
+        rows += [f"![Where each claim holds: every case's fragility profile]({OVERVIEW.as_posix()})", "",
+                 f"(SVG for slides: `{OVERVIEW.with_suffix('.svg').as_posix()}`; one per case in "
+                 "`results/<case>/figures/fragility_profile.svg`.)", ""]
+    rows += ["| case | claim on trial | at the anchor setting (mean, 95% repeated CI) | verdict flips (anchor→value) | "
+             "share of plausible space where it holds | report |", "|---|---|---|---|---|---|"]
     for folder, summary in summaries.items():
-        rows.append(index_row(summary, f"cases/{folder}", f"results/{folder}"))
+        version = citation.read(root / "results" / folder) if root is not None else None
+        rows.append(index_row(summary, f"cases/{folder}", f"results/{folder}", version))
     return "\n".join(rows)
+
+
+def draw_overview(root: Path, summaries: dict[str, dict[str, Any]]) -> None:
+    """results/figures/overview.png and .svg: every case's fragility profile, redrawn only when a summary moved."""
+    from .profile import overview_plot
+    from .report import FigureCache
+
+    folder = (root / OVERVIEW).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = FigureCache(folder)
+    shapes = {k: {f: s.get(f) for f in ("case", "claim", "reproduction", "axes", "region")} for k, s in summaries.items()}
+    cache.draw(OVERVIEW.name, [shapes], lambda path: overview_plot(summaries, path))
+    cache.finish()
 
 
 def blocks(root: Path) -> dict[Path, str]:
     """README path -> the block it should hold."""
     summaries = _summaries(root)
-    out = {root / "README.md": index_block(summaries)}
+    out = {root / "README.md": index_block(summaries, root)}
     for folder, summary in summaries.items():
         readme = root / "cases" / folder / "README.md"
         if readme.is_file():
-            out[readme] = case_block(summary, f"../../results/{folder}")
+            results = root / "results" / folder
+            out[readme] = case_block(summary, f"../../results/{folder}", citation.read(results),
+                                     (results / "figures" / "fragility_profile.png").is_file())
+        answers_file = root / "cases" / folder / "solutions" / "answers.toml"
+        if answers_file.is_file():  # the answer key of the case's lesson, from the same summary
+            out[answers_file.with_name("README.md")] = answers.solutions_block(
+                answers.load(answers_file), summary, f"../../../results/{folder}")
     return out
 
 
@@ -203,8 +235,10 @@ def _wrap(body: str) -> str:
 
 
 def render_blocks(root: Path) -> tuple[list[Path], list[Path]]:
-    """Rewrite every README's results block; returns (the files changed, the READMEs without markers, left alone)."""
+    """Redraw the overview figure if a summary moved, and rewrite every README's results block; returns (the files
+    changed, the READMEs without markers, left alone)."""
     changed, unmarked = [], []
+    draw_overview(root, _summaries(root))
     for path, body in blocks(root).items():
         text = path.read_text(encoding="utf-8")
         if START not in text:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import citation
 from .formatting import num
 from .report_global import region_lines, screening_lines
 from .runner import Evaluation
@@ -408,10 +409,19 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
         made = plot(f"examples_{slug}.png", [found, title, drawing_code],
                     lambda path, found=found, title=title: _draw("save", case.draw(found, title), path))
         shown.append((label, setting, record, f"examples_{slug}.png" if made else None))
+    shape = {k: data.get(k) for k in ("case", "claim", "reproduction", "axes", "region")}
+    profile = plot("fragility_profile.png", [shape], lambda path: _draw_profile(data, path))
     cache.finish()
+    version = citation.bump(out, data)
     (out / "summary.json").write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
-    (out / "report.md").write_text(markdown(result, data, shown))
+    (out / "report.md").write_text(markdown(result, data, shown, profile=profile, version=version))
     return data
+
+
+def _draw_profile(data: dict[str, Any], path: Path) -> bool:
+    from . import profile
+
+    return profile.profile_plot(data, path)
 
 
 def _draw(function: str, *args: Any) -> bool:
@@ -522,7 +532,8 @@ def _compare_lines(result: SearchResult, data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
+def markdown(result: SearchResult, data: dict[str, Any], shown: list, profile: bool = False,
+             version: dict[str, Any] | None = None) -> str:
     case, claim, rep, prov = result.case, result.case.claim, result.reproduction, data["provenance"]
     where, value_word = anchor_words(result)
     spread = f"{_num(min(rep.values))} to {_num(max(rep.values))}" if rep.values else "n/a"
@@ -549,6 +560,12 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
     elif rep.verdict == "inconclusive":
         lines += [f"**Inconclusive at {where}:** the interval still straddles the threshold after "
                   f"{len(rep.values)} seeds, so no axis can flip the verdict.", ""]
+    if profile:
+        lines += ["## Fragility profile", "",
+                  "Every swept axis on one scale: its plausible range with the anchor setting at the centre; a dot is a "
+                  "tested value coloured by its verdict, grey stretches lie between values whose verdicts differ. "
+                  "The strongest interaction the global phases measured is in the title. SVG for slides: "
+                  "`figures/fragility_profile.svg`.", "", "![fragility profile](figures/fragility_profile.png)", ""]
     lines += ["## Breaking points, one axis at a time", "",
               f"Each axis moves alone from {value_word} across its plausible range; the bracket is the last value "
               "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
@@ -609,6 +626,8 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list) -> str:
             changed = {k: v for k, v in f["setting"].items() if result.base.get(k) != v}
             lines.append(f"| {changed or 'anchor'} | {f['seed']} | {last} |")
         lines.append("")
+    lines += ["## How to cite", "", "Suggested citation (the results version moves whenever a change moves the numbers; "
+              "its history: `results_version.json`):", "", f"> {citation.suggested(data, version)}", ""]
     lines += ["## Provenance", "", "### The trials", ""]
     span = prov.get("trials_span")
     if span:

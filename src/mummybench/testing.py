@@ -128,3 +128,13 @@ def contract_cases() -> list[Any]:
     from .registry import discover
 
     return [cls for _, cls in sorted(discover().items())]
+
+
+def run_notebook(folder: str, results: Path, jobs: int, monkeypatch: Any) -> Any:
+    """Execute `cases/<folder>/notebook.py` with its quick-plan run writing under `results` and `jobs` workers (the
+    case smoke tests: CI executes every notebook this way). Raises nbclient's CellExecutionError naming the cell."""
+    from . import notebooks
+
+    monkeypatch.setenv("MUMMYBENCH_NOTEBOOK_RESULTS", str(results))
+    monkeypatch.setenv("MUMMYBENCH_NOTEBOOK_JOBS", str(jobs))
+    return notebooks.execute(notebooks.CASES / folder / "notebook.py")

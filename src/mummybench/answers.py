@@ -1,0 +1,162 @@
+"""Checkable answers to a lesson's exercises, read from a results folder's summary.json, never typed.
+
+A case's `solutions/answers.toml` lists, per exercise, what kind of answer it has and where in summary.json it
+lives; `mummybench answer <case> <exercise> <your answer>` checks a student's answer against the committed results
+(or `--results DIR`, one's own run). Kinds:
+
+- `verdict` — holds / breaks / inconclusive at the anchor setting (`claim` names an `also` claim, else the main one);
+- `breaking_point` — a number on `axis`, `side` ("below" or "above" the anchor): right anywhere in the closed
+  bracket between the last value that keeps the anchor's verdict and the first that flips it (the inconclusive
+  values between included: the plan cannot place the break more finely);
+- `categories` — the values of a categorical `axis` whose verdict is `verdict`, in any order;
+- `interaction` — the two axes of the strongest measured interaction, in any order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .space import SettingError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KINDS = ("verdict", "breaking_point", "categories", "interaction")
+VERDICTS = ("holds", "breaks", "inconclusive")
+HOW = {"verdict": "one of holds, breaks, inconclusive",
+       "breaking_point": "a number on the axis, anywhere in the bracket where the verdict flips",
+       "categories": "the values, separated by commas, in any order",
+       "interaction": "the two axes, separated by a comma, in any order"}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One checkable exercise of a lesson: its number, the question, the kind of answer and where it lives."""
+
+    id: int
+    question: str
+    kind: str
+    axis: str | None = None
+    side: str | None = None
+    verdict: str | None = None
+    claim: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer the results give: `value` for display, `accepts(text)` for checking."""
+
+    value: str
+    detail: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    items: frozenset[str] = frozenset()
+
+    def accepts(self, text: str) -> bool:
+        """True when `text` is a right answer. Raises SettingError for text that is not an answer of this kind."""
+        if self.kind == "breaking_point":
+            try:
+                x = float(text)
+            except ValueError:
+                raise SettingError(f"a breaking point is a number; got '{text}'") from None
+            return self.low <= x <= self.high  # type: ignore[operator]
+        if self.kind == "verdict":
+            word = text.strip().lower()
+            if word not in VERDICTS:
+                raise SettingError(f"a verdict is one of {', '.join(VERDICTS)}; got '{text}'")
+            return word == self.value
+        return _items(text) == self.items
+
+
+def _items(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in text.replace(" and ", ",").replace("×", ",").split(",") if p.strip())
+
+
+def load(path: Path) -> dict[int, Exercise]:
+    """Exercises by number from an answers.toml. Raises SettingError naming the file for a malformed one."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SettingError(f"{path}: {err}") from None
+    out: dict[int, Exercise] = {}
+    for entry in data.get("exercise", []):
+        try:
+            ex = Exercise(**entry)
+        except TypeError as err:
+            raise SettingError(f"{path}: {err}") from None
+        if ex.kind not in KINDS:
+            raise SettingError(f"{path}: exercise {ex.id} has kind '{ex.kind}'; kinds are {', '.join(KINDS)}")
+        if ex.id in out:
+            raise SettingError(f"{path}: exercise {ex.id} is listed twice")
+        out[ex.id] = ex
+    return out
+
+
+def _axis(summary: dict[str, Any], name: str | None) -> dict[str, Any]:
+    for axis in summary["axes"]:
+        if axis["name"] == name:
+            return axis
+    raise SettingError(f"summary.json has no axis '{name}'")
+
+
+def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
+    """The answer `summary` gives to `ex`. Raises SettingError when the summary holds none (e.g. no bracket)."""
+    if ex.kind == "verdict":
+        rep = summary["reproduction"]
+        if ex.claim:
+            found = [a["reproduction"] for a in summary.get("also") or [] if a["label"] == ex.claim]
+            if not found:
+                raise SettingError(f"summary.json has no claim '{ex.claim}'")
+            rep = found[0]
+        return Answer(rep["verdict"], f"mean {rep['mean']:.4g} over {rep['n_seeds']} seeds", ex.kind)
+    if ex.kind == "breaking_point":
+        axis = _axis(summary, ex.axis)
+        b = axis.get(ex.side or "")
+        if not b:
+            raise SettingError(f"summary.json has no breaking point on '{ex.axis}' {ex.side} the anchor "
+                               f"({axis.get(f'{ex.side}_status') or 'not swept'})")
+        grey = b.get("inconclusive_between") or []
+        low, high = sorted([float(b["holds_at"]), float(b["flip_at"])])
+        first, last = sorted([b["holds_at"], b["flip_at"]], key=float)
+        return Answer(f"between {first} and {last}",
+                      f"{axis['anchor_verdict']} at {b['holds_at']}, flips at {b['flip_at']}"
+                      + (f", inconclusive at {', '.join(map(str, grey))}" if grey else ""), ex.kind, low, high)
+    if ex.kind == "categories":
+        axis = _axis(summary, ex.axis)
+        cats = axis.get("categories") or {}
+        chosen = sorted(k for k, v in cats.items() if v == ex.verdict)
+        return Answer(", ".join(chosen) or "none", "; ".join(f"{k}: {v}" for k, v in cats.items()), ex.kind,
+                      items=frozenset(chosen))
+    st = (summary.get("region") or {}).get("strongest")
+    if not st or not st.get("found"):
+        raise SettingError("summary.json has no measured interaction")
+    m = st["measured"]
+    return Answer(" × ".join(st["axes"]), f"contrast {m['contrast']:.3g} [{m['ci'][0]:.3g}, {m['ci'][1]:.3g}] over "
+                  f"{m['n_seeds']} fresh seeds" + ("; saturation, not synergy" if st.get("saturated") else ""),
+                  ex.kind, items=frozenset(st["axes"]))
+
+
+def read_summary(results: Path) -> dict[str, Any]:
+    """summary.json of a results folder, or a SettingError naming the file."""
+    path = results / "summary.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise SettingError(f"{path}: {err}") from None
+
+
+def solutions_block(exercises: dict[int, Exercise], summary: dict[str, Any], results_link: str) -> str:
+    """The answer key as Markdown, every answer from summary.json (for the solutions README's generated block)."""
+    rows = [f"Generated from [`summary.json`]({results_link}/summary.json) by `make readme`.", "",
+            "| exercise | question | answer (committed full plan) | from |", "|---|---|---|---|"]
+    for ex in sorted(exercises.values(), key=lambda e: e.id):
+        a = answer(ex, summary)
+        rows.append(f"| {ex.id} | {ex.question} | **{a.value}** | {a.detail} |")
+    return "\n".join(rows)

@@ -1,0 +1,77 @@
+"""Citable results: a results version per results folder, bumped whenever a change moves the numbers, and a
+one-line suggested citation (case, claim, source, results version, commit).
+
+`results/<case>/results_version.json` holds the current version, the fingerprint of the summary it was given to,
+and the history of bumps. The fingerprint covers what a reader would quote (every number, verdict, bracket and
+category of summary.json) and leaves out what does not change a result: provenance (times, commit, machine), the
+claim's and axes' wording, and the text of failed trials' tracebacks (paths differ between checkouts). The idea
+is AlgoPerf's, whose results carry a version that moves with the numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+FILE = "results_version.json"
+WORDS = 60  # strings longer than this are prose (reasons, quotes), not results
+CLAIM_KEYS = ("metric", "baseline", "op", "threshold")
+
+
+def _numbers(obj: Any) -> Any:
+    """`obj` with prose dropped and floats rounded to 6 significant digits (last-bit noise is not a change)."""
+    if isinstance(obj, dict):
+        return {k: _numbers(v) for k, v in obj.items() if not (isinstance(v, str) and len(v) > WORDS)}
+    if isinstance(obj, list):
+        return [_numbers(v) for v in obj]
+    if isinstance(obj, float):
+        return float(f"{obj:.6g}")
+    return obj
+
+
+def fingerprint(summary: dict[str, Any]) -> str:
+    """A hash of the results in a summary.json: equal exactly when no quotable number or verdict differs."""
+    kept = {k: v for k, v in summary.items() if k != "provenance"}
+    kept["claim"] = {k: summary.get("claim", {}).get(k) for k in CLAIM_KEYS}
+    kept["failed"] = [{"setting": f.get("setting"), "seed": f.get("seed")} for f in summary.get("failed") or []]
+    text = json.dumps(_numbers(kept), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read(folder: Path) -> dict[str, Any] | None:
+    """The results version record of a folder, or None when it has none."""
+    try:
+        return json.loads((folder / FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def bump(folder: Path, summary: dict[str, Any]) -> dict[str, Any]:
+    """The version record for `summary`, written to `folder`: the same version when its fingerprint is unchanged,
+    the next one (with a history entry: date, commit) when it moved, 1 for a folder that had none."""
+    record = read(folder) or {"version": 0, "fingerprint": None, "history": []}
+    digest = fingerprint(summary)
+    if record["fingerprint"] == digest:
+        return record
+    prov = summary.get("provenance") or {}
+    record = {"version": record["version"] + 1, "fingerprint": digest,
+              "history": [*record["history"], {"version": record["version"] + 1, "fingerprint": digest,
+                                               "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+                                               "commit": prov.get("git_commit")}]}
+    (folder / FILE).write_text(json.dumps(record, indent=1) + "\n")
+    return record
+
+
+def suggested(summary: dict[str, Any], record: dict[str, Any] | None) -> str:
+    """One line to cite a case's results: case, claim, source, results version and the commit that rendered them."""
+    claim, prov = summary["claim"], summary.get("provenance") or {}
+    label = f"{claim['metric']}" + (f" − {claim['baseline']}" if claim.get("baseline") else "") + \
+        f" {claim['op']} {claim['threshold']:g}"
+    commit = (prov.get("git_commit") or "unknown")[:7] + (" with uncommitted changes" if prov.get("git_dirty") else "")
+    version = f"results v{record['version']} ({record['history'][-1]['date']})" if record else "results unversioned"
+    software = (prov.get("versions") or {}).get("mummybench", "")
+    return (f"mummybench {software}, case {summary['case']}: \"{claim['text']}\" (`{label}`); source: "
+            f"{claim.get('source')}; {version}, commit {commit}.")
