@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $@
 
 test: setup
-	$(BIN)/python -m pytest -q -n 2  # two workers: the suite is mostly single-threaded trials
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal  # two workers (the suite is mostly single-threaded trials); worksteal keeps the long notebook smoke tests from ending on one worker
 
 lint: setup
 	$(BIN)/ruff check src cases tests bench
