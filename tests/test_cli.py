@@ -237,6 +237,10 @@ def test_sweep_judges_one_axis_at_listed_values(tmp_path, capsys):
     assert [p["value"] for p in summary["axes"][0]["points"]] == [1.0, 2.5, 5.0, 8.0]
     assert summary["map"] is None and summary["robust_share"]["samples"] == 0
     capsys.readouterr()
+    # a sweep is that axis alone: a plan's global phases (Morris, Sobol', the holding region) do not run either
+    assert main(["run", "synthetic", "--results", str(tmp_path / "g"), "--sweep", "a=1,8", "--dry-run",
+                 "--plan-set", "morris_trajectories=4", "--plan-set", "region=true"]) == 0
+    assert "morris" not in capsys.readouterr().out.lower()
     assert main(["run", "synthetic", "--results", str(tmp_path / "x"), "--sweep", "a=1,99"]) == 2
     assert "must be in" in capsys.readouterr().err
 

@@ -85,7 +85,7 @@ def test_every_case_has_a_lesson_solutions_kept_apart_and_a_notebook(folder):
     assert (case_dir / "solutions" / "README.md").is_file()
     notebook = jupytext.read(case_dir / "notebook.py")
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
-    for step in ('"trial"', '"run"', "notebooks.verdicts", "trials_dataframe", "plot_axis"):
+    for step in ('"trial"', '"run"', "notebooks.headline", "trials_dataframe", "plot_axis"):
         assert step in code, f"{folder}/notebook.py does not {step}"
 
 
@@ -110,6 +110,17 @@ def test_the_results_version_is_bumped_once_per_change(tmp_path):
     assert record["version"] == 2 and [h["version"] for h in record["history"]] == [1, 2]
     line = citation.suggested(moved, record)
     assert "results v2" in line and "commit abcdef0" in line and "case toy" in line
+    assert record["fingerprint"][:8] in line  # two folders' "v2" are told apart by their fingerprints
+
+
+def test_wall_clock_metrics_named_as_ignored_do_not_move_the_version(tmp_path):
+    timed = json.loads(json.dumps(TOY))
+    timed["reproduction"]["metrics"] = {"m": 0.9, "qps": 3760.0}
+    record = citation.bump(tmp_path, timed, ["qps"])
+    timed["reproduction"]["metrics"]["qps"] = 7600.0
+    assert citation.bump(tmp_path, timed, ["qps"])["version"] == record["version"] == 1
+    timed["reproduction"]["metrics"]["m"] = 0.8
+    assert citation.bump(tmp_path, timed, ["qps"])["version"] == 2
 
 
 @pytest.mark.parametrize("folder", CASES)
@@ -118,7 +129,7 @@ def test_committed_results_carry_a_current_version_a_citation_and_a_profile(fold
     out = ROOT / "results" / folder
     summary = json.loads((out / "summary.json").read_text())
     record = citation.read(out)
-    assert record and record["fingerprint"] == citation.fingerprint(summary), \
+    assert record and record["fingerprint"] == citation.fingerprint(summary, record["ignored_metrics"]), \
         f"results/{folder}: summary.json moved since results v{record and record['version']}"
     report = (out / "report.md").read_text()
     assert f"results v{record['version']}" in report and "## How to cite" in report
@@ -132,11 +143,16 @@ def test_the_overview_figure_exists_for_slides():
         assert (ROOT / "results" / "figures" / f"overview{suffix}").is_file()
 
 
-def test_the_profile_scale_puts_the_anchor_at_0_and_the_range_ends_at_plus_minus_1():
-    axis = TOY["axes"][0]
+def test_the_profile_scale_puts_the_anchor_at_0_and_keeps_lengths_true_within_a_row():
+    """Each row: distance from the anchor in the axis's own scale, over the longer side; so the longer side ends at
+    ±1 and the shorter side is drawn to the same unit, not stretched."""
+    axis = TOY["axes"][0]  # log, plausible 10..1000, anchor 100: both sides one decade
     assert profile.position(axis, 100) == 0.0
-    assert profile.position(axis, 10) == -1.0 and profile.position(axis, 1000) == 1.0
+    assert profile.position(axis, 10) == pytest.approx(-1.0) and profile.position(axis, 1000) == pytest.approx(1.0)
     assert profile.position(axis, 31.6227766) == pytest.approx(-0.5, abs=1e-6)  # log scale: halfway in log
-    assert profile.position({**axis, "kind": "linear"}, 55) == pytest.approx(-0.5)
+    lopsided = {"anchor": 48, "plausible": [1, 60], "kind": "linear"}
+    assert profile.position(lopsided, 1) == -1.0
+    assert profile.position(lopsided, 60) == pytest.approx(12 / 47)  # the short side stays short
+    assert profile.position(lopsided, 24) == pytest.approx(-24 / 47)
     assert profile.position(axis, "page") is None
     assert "x × c" in profile.interaction_note(TOY)

@@ -59,9 +59,7 @@ assert mummybench(["run", "language-id", "--plan", "quick", "--jobs", str(notebo
 # %%
 found = notebooks.summary("language-id", RESULTS)
 rep = found["reproduction"]
-print(f"at the anchor setting: {rep['verdict']}, mean {rep['mean']:.3f}, 95% interval {rep['ci']}, "
-      f"{rep['n_seeds']} seeds")
-notebooks.verdicts(found)
+notebooks.headline(found)
 
 # %% [markdown]
 # ## 4. Plot from the exported trials

@@ -59,11 +59,7 @@ assert mummybench(["run", "topic-modeling", "--plan", "quick", "--jobs", str(not
 # %%
 found = notebooks.summary("topic-modeling", RESULTS)
 rep = found["reproduction"]
-print(f"at the anchor setting: {rep['verdict']}, mean {rep['mean']:.3f}, 95% interval {rep['ci']}, "
-      f"{rep['n_seeds']} seeds")
-for also in found.get("also") or []:
-    print(f"also on trial, {also['label']}: {also['reproduction']['verdict']} ({also['reproduction']['mean']:.3f})")
-notebooks.verdicts(found)
+notebooks.headline(found)
 
 # %% [markdown]
 # ## 4. Plot from the exported trials

@@ -15,6 +15,8 @@ lives; `mummybench answer <case> <exercise> <your answer>` checks a student's an
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ else:  # pragma: no cover
 
 KINDS = ("verdict", "breaking_point", "categories", "interaction")
 VERDICTS = ("holds", "breaks", "inconclusive")
+WIDEST = 1 / 3  # a bracket wider than this share of its side accepts nearly any answer: not checkable
 HOW = {"verdict": "one of holds, breaks, inconclusive",
        "breaking_point": "a number on the axis, anywhere in the bracket where the verdict flips",
        "categories": "the values, separated by commas, in any order",
@@ -76,7 +79,18 @@ class Answer:
 
 
 def _items(text: str) -> frozenset[str]:
-    return frozenset(p.strip() for p in text.replace(" and ", ",").replace("×", ",").split(",") if p.strip())
+    """Names separated by commas, 'and', '×' or ' x '; numbers compared as numbers (10 and 10.0 are one); 'none'
+    is the empty set."""
+    parts = re.split(r",|\band\b|×|\sx\s", text)
+    names = {p.strip() for p in parts if p.strip() and p.strip().lower() != "none"}
+    return frozenset(_canonical(n) for n in names)
+
+
+def _canonical(name: str) -> str:
+    try:
+        return repr(float(name))
+    except ValueError:
+        return name
 
 
 def load(path: Path) -> dict[int, Exercise]:
@@ -106,6 +120,17 @@ def _axis(summary: dict[str, Any], name: str | None) -> dict[str, Any]:
     raise SettingError(f"summary.json has no axis '{name}'")
 
 
+def _share(axis: dict[str, Any], a: float, b: float, side: str) -> float:
+    """How much of one side of the plausible range (anchor to its end) the interval [a, b] covers, in the axis's
+    own scale (log for log axes)."""
+    low, high = (float(v) for v in axis["plausible"])
+    anchor = float(axis["anchor"])
+    end = low if side == "below" else high
+    scale = math.log if axis.get("kind") == "log" and min(low, a, b, anchor) > 0 else (lambda x: x)
+    width = abs(scale(anchor) - scale(end))
+    return abs(scale(a) - scale(b)) / width if width else 1.0
+
+
 def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
     """The answer `summary` gives to `ex`. Raises SettingError when the summary holds none (e.g. no bracket)."""
     if ex.kind == "verdict":
@@ -123,24 +148,33 @@ def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
             raise SettingError(f"summary.json has no breaking point on '{ex.axis}' {ex.side} the anchor "
                                f"({axis.get(f'{ex.side}_status') or 'not swept'})")
         grey = b.get("inconclusive_between") or []
-        low, high = sorted([float(b["holds_at"]), float(b["flip_at"])])
-        first, last = sorted([b["holds_at"], b["flip_at"]], key=float)
+        # the end that keeps the anchor's verdict: holds_at when the anchor holds, breaks_at when it breaks
+        kept = b["breaks_at"] if axis.get("anchor_verdict") == "breaks" else b["holds_at"]
+        low, high = sorted([float(kept), float(b["flip_at"])])
+        if float(kept) == float(axis["anchor"]):  # the anchor itself is never the answer: it keeps its verdict
+            low, high = (low, math.nextafter(high, -math.inf)) if high == float(kept) else \
+                (math.nextafter(low, math.inf), high)
+        share = _share(axis, float(kept), float(b["flip_at"]), ex.side or "")
+        if share > WIDEST:
+            raise SettingError(f"the bracket on '{ex.axis}' {ex.side} the anchor ({kept} to {b['flip_at']}) spans "
+                               f"{share:.0%} of that side of the range: too wide to check an answer against")
+        first, last = sorted([kept, b["flip_at"]], key=float)
         return Answer(f"between {first} and {last}",
-                      f"{axis['anchor_verdict']} at {b['holds_at']}, flips at {b['flip_at']}"
+                      f"{axis['anchor_verdict']} at {kept}, flips at {b['flip_at']}"
                       + (f", inconclusive at {', '.join(map(str, grey))}" if grey else ""), ex.kind, low, high)
     if ex.kind == "categories":
         axis = _axis(summary, ex.axis)
         cats = axis.get("categories") or {}
         chosen = sorted(k for k, v in cats.items() if v == ex.verdict)
         return Answer(", ".join(chosen) or "none", "; ".join(f"{k}: {v}" for k, v in cats.items()), ex.kind,
-                      items=frozenset(chosen))
+                      items=frozenset(_canonical(c) for c in chosen))
     st = (summary.get("region") or {}).get("strongest")
     if not st or not st.get("found"):
         raise SettingError("summary.json has no measured interaction")
     m = st["measured"]
     return Answer(" × ".join(st["axes"]), f"contrast {m['contrast']:.3g} [{m['ci'][0]:.3g}, {m['ci'][1]:.3g}] over "
                   f"{m['n_seeds']} fresh seeds" + ("; saturation, not synergy" if st.get("saturated") else ""),
-                  ex.kind, items=frozenset(st["axes"]))
+                  ex.kind, items=frozenset(_canonical(a) for a in st["axes"]))
 
 
 def read_summary(results: Path) -> dict[str, Any]:

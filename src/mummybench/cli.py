@@ -245,14 +245,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _sweep_plan(case: Case, plan: Plan, text: str) -> Plan:
     """`--sweep passes=1,2,5`: only that axis, at those values (plus the anchor), with the plan's seeding and
-    bisection between them; no map, no random sample (Hydra's multirun, as one search)."""
+    bisection between them; no map, no random sample, no global phases (Hydra's multirun, as one search)."""
     name, sep, raw = text.partition("=")
     if not sep or not raw.strip():
         raise SettingError(f"--sweep takes AXIS=V1,V2,...; got {text!r}")
     axis = case.axis(name.strip())
     values = [axis.parse(v) for v in raw.split(",")]
     return dataclasses.replace(plan, name=f"{plan.name}+sweep-{axis.name}", axes=(axis.name,),
-                               values={axis.name: values}, map_resolution=0, random_samples=0, compare=False)
+                               values={axis.name: values}, map_resolution=0, random_samples=0, compare=False,
+                               morris_trajectories=0, sobol_samples=0, region=False)
 
 
 def _dry_run(case: Case, plan: Plan, out: Path) -> int:

@@ -38,6 +38,16 @@ def summary(case_name: str, results: str | Path) -> dict[str, Any]:
     return json.loads((Path(results) / case_name.replace("-", "_") / "summary.json").read_text())
 
 
+def headline(found: dict[str, Any]) -> Any:
+    """Print the verdict at the run's base setting and of each further claim; return the `verdicts` table."""
+    rep = found["reproduction"]
+    print(f"at the base setting: {rep['verdict']}, mean {rep['mean']:.3f}, 95% interval "
+          f"[{rep['ci'][0]:.3f}, {rep['ci'][1]:.3f}], {rep['n_seeds']} seeds")
+    for also in found.get("also") or []:
+        print(f"also on trial, {also['label']}: {also['reproduction']['verdict']} ({also['reproduction']['mean']:.3f})")
+    return verdicts(found)
+
+
 def verdicts(found: dict[str, Any]) -> Any:
     """One row per axis: its anchor and, on each side, where the verdict flips (or the verdict per category)."""
     import pandas as pd
@@ -57,34 +67,50 @@ def verdicts(found: dict[str, Any]) -> Any:
 
 def one_axis(trials: Any, case: Any, axis: str, base: dict[str, Any]) -> Any:
     """The trials where only `axis` differs from the run's base setting (summary.json's `reproduction.setting`:
-    the anchor, or the plan's base), with the claim's value per trial (metric, or metric minus baseline) in a
-    column `claim_value`; failed trials left out."""
-    anchor = base
+    the anchor, or the plan's base), on the search's own seeds (below FRESH_SEEDS: the interaction checks' fresh
+    seeds would give some values more seeds than others), with the claim's value per trial (metric, or metric
+    minus baseline) in a column `claim_value`. Failed trials are kept, with their `error`, so that a plot can
+    count them."""
+    from .region import FRESH_SEEDS
+
     others = [c for c in trials.columns if c.startswith("setting_") and c != f"setting_{axis}"
-              and c[len("setting_"):] in anchor]
-    mask = trials["error"].isna()
+              and c[len("setting_"):] in base]
+    mask = trials["seed"] < FRESH_SEEDS
     for column in others:
-        mask &= trials[column] == anchor[column[len("setting_"):]]
+        mask &= trials[column] == base[column[len("setting_"):]]
     rows = trials[mask].copy()
     claim = case.claim
-    rows["claim_value"] = rows[f"metric_{claim.metric}"] - (rows[f"metric_{claim.baseline}"] if claim.baseline else 0)
+    value = rows.get(f"metric_{claim.metric}")
+    rows["claim_value"] = (value - rows[f"metric_{claim.baseline}"]) if claim.baseline and value is not None else value
     return rows
 
 
 def plot_axis(rows: Any, case: Any, axis: str, base: dict[str, Any]) -> Any:
-    """Mean claim value per value of `axis` (each seed a dot), the threshold and the base value marked."""
+    """Mean claim value per value of `axis` (each seed a dot, n and failed trials written under each value), the
+    threshold and the base value marked; numbers on their own scale (log where they span over 20×)."""
     import matplotlib.pyplot as plt
 
     column = f"setting_{axis}"
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    means = rows.groupby(column)["claim_value"].mean()
-    ax.plot(range(len(means)), means.values, "o-", color="#333333", label="mean over seeds")
-    positions = {v: i for i, v in enumerate(means.index)}
-    ax.scatter([positions[v] for v in rows[column]], rows["claim_value"], s=10, color="#888888", label="one seed")
-    ax.set_xticks(range(len(means)), [str(v) for v in means.index], rotation=30)
+    ok = rows[rows["error"].isna()]
+    means = ok.groupby(column)["claim_value"].mean()
+    counts = rows.groupby(column).agg(n=("seed", "size"), failed=("error", lambda e: int(e.notna().sum())))
+    values = list(counts.index)
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    place = (lambda v: v) if numeric else {v: i for i, v in enumerate(values)}.__getitem__
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    ax.plot([place(v) for v in means.index], means.values, "o-", color="#333333", label="mean over seeds")
+    ax.scatter([place(v) for v in ok[column]], ok["claim_value"], s=10, color="#888888", label="one seed")
+    if numeric and min(values) > 0 and max(values) / min(values) > 20:
+        ax.set_xscale("log")
+    if not numeric:
+        ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=30)
+    for v, row in counts.iterrows():
+        ax.annotate(f"n={row['n']}" + (f", {row['failed']} failed" if row["failed"] else ""), (place(v), 0),
+                    xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize=6, color="#c51b7d" if row["failed"] else "#555555")
     ax.axhline(case.claim.threshold, color="#c51b7d", linestyle="--", label=f"threshold {case.claim.threshold:g}")
-    if base[axis] in positions:
-        ax.axvline(positions[base[axis]], color="#1b7837", linestyle=":",
+    if base[axis] in values:
+        ax.axvline(place(base[axis]), color="#1b7837", linestyle=":",
                    label="the run's base setting" if base != case.anchor else "the anchor setting")
     ax.set_xlabel(axis)
     ax.set_ylabel(case.claim.label)

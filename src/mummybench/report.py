@@ -412,7 +412,8 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
     shape = {k: data.get(k) for k in ("case", "claim", "reproduction", "axes", "region")}
     profile = plot("fragility_profile.png", [shape], lambda path: _draw_profile(data, path))
     cache.finish()
-    version = citation.bump(out, data)
+    timings = [m for m, tol in case.tolerance.items() if tol == math.inf]  # wall-clock metrics: not results
+    version = citation.bump(out, data, timings)
     (out / "summary.json").write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
     (out / "report.md").write_text(markdown(result, data, shown, profile=profile, version=version))
     return data
