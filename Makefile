@@ -56,18 +56,20 @@ readme: setup
 site: setup
 	$(BIN)/mummybench site --out site
 
-# Execute every case notebook on its quick plan (what CI does in the smoke tests) -> runs/notebooks/*.ipynb
+# Execute every case notebook on its quick plan (what CI does in the smoke tests) -> runs/executed-notebooks/*.ipynb
 notebooks: setup
-	$(BIN)/python -m mummybench.notebooks --out runs/notebooks
+	$(BIN)/python -m mummybench.notebooks --out runs/executed-notebooks
 
-# Open one case's notebook in JupyterLab (installed on first use): make notebook CASE=language-id
+# Open one case's notebook in JupyterLab (installed on first use): make notebook CASE=language-id. The .ipynb is
+# made beside its source (cases/<case>/notebook.ipynb, ignored by git) once, and never overwritten after.
 CASE ?= language-id
+NB = cases/$(subst -,_,$(CASE))/notebook
 notebook: setup
+	@test -f $(NB).py || { echo "no notebook for CASE=$(CASE): cases/*/notebook.py are $$(ls cases/*/notebook.py | tr '\n' ' ')"; exit 2; }
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[notebook]"
-	@mkdir -p runs/notebooks
-	@test -f runs/notebooks/$(subst -,_,$(CASE)).ipynb && echo "opening your existing runs/notebooks/$(subst -,_,$(CASE)).ipynb (delete it for a fresh copy)" || \
-	  $(BIN)/jupytext --to ipynb --output runs/notebooks/$(subst -,_,$(CASE)).ipynb cases/$(subst -,_,$(CASE))/notebook.py
-	$(BIN)/jupyter lab runs/notebooks/$(subst -,_,$(CASE)).ipynb
+	@test -f $(NB).ipynb && echo "opening your existing $(NB).ipynb (delete it for a fresh copy)" || \
+	  $(BIN)/jupytext --to ipynb --output $(NB).ipynb $(NB).py
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) $(NB).ipynb
 
 bench: setup
 	$(BIN)/python bench/run.py --out results/bench

@@ -96,6 +96,8 @@ def test_site_refuses_to_replace_a_folder_it_did_not_build(tmp_path, capsys):
     (mine / "keep.txt").write_text("mine")
     assert main(["site", "--out", str(mine)]) == 2
     assert "--force" in capsys.readouterr().err and (mine / "keep.txt").read_text() == "mine"
+    assert main(["site", "--out", str(mine / "keep.txt" / "sub")]) == 2  # a file on the way: one line, not a traceback
+    assert "is a file" in capsys.readouterr().err and (mine / "keep.txt").read_text() == "mine"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium; "

@@ -37,7 +37,7 @@ TOY = {"case": "toy", "claim": {"text": "t", "metric": "m", "op": ">=", "thresho
     (answers.Exercise(2, "q", "verdict", claim="m2 >= 0.7"), "Breaks", "holds"),
     (answers.Exercise(3, "q", "breaking_point", axis="x", side="below"), "25", "45"),
     (answers.Exercise(4, "q", "categories", axis="c", verdict="breaks"), "d, b", "b"),
-    (answers.Exercise(5, "q", "interaction"), "c × x", "x,y"),
+    (answers.Exercise(5, "q", "interaction"), "c × x", "x"),
 ])
 def test_an_answer_is_accepted_exactly_when_the_summary_gives_it(ex, right, wrong):
     key = answers.answer(ex, TOY)
@@ -49,8 +49,21 @@ def test_a_breaking_point_is_right_anywhere_in_its_bracket_ends_included():
     assert [key.accepts(v) for v in ("19.9", "20", "30", "40", "40.1")] == [False, True, True, True, False]
     with pytest.raises(SettingError, match="a number"):
         key.accepts("forty")
+    with pytest.raises(SettingError, match="finite"):
+        key.accepts("nan")
     with pytest.raises(SettingError, match="no breaking point"):
         answers.answer(answers.Exercise(1, "q", "breaking_point", axis="x", side="above"), TOY)
+
+
+def test_set_answers_ignore_case_and_order_and_refuse_unknown_names():
+    key = answers.answer(answers.Exercise(4, "q", "categories", axis="c", verdict="breaks"), TOY)
+    assert key.accepts("B and D") and not key.accepts("b")
+    with pytest.raises(SettingError, match="not a name"):
+        key.accepts("b, title")
+    pair = answers.answer(answers.Exercise(5, "q", "interaction"), TOY)
+    assert pair.accepts("X x C")
+    with pytest.raises(SettingError, match="not a name"):
+        pair.accepts("x, nonsense")
 
 
 def test_answer_command_exits_0_right_1_wrong_2_bad_input(capsys):

@@ -61,6 +61,7 @@ class Answer:
     low: float | None = None
     high: float | None = None
     items: frozenset[str] = frozenset()
+    choices: frozenset[str] = frozenset()  # every name a set answer may use (categories, axes)
 
     def accepts(self, text: str) -> bool:
         """True when `text` is a right answer. Raises SettingError for text that is not an answer of this kind."""
@@ -69,13 +70,20 @@ class Answer:
                 x = float(text)
             except ValueError:
                 raise SettingError(f"a breaking point is a number; got '{text}'") from None
+            if not math.isfinite(x):
+                raise SettingError(f"a breaking point is a finite number; got '{text}'")
             return self.low <= x <= self.high  # type: ignore[operator]
         if self.kind == "verdict":
             word = text.strip().lower()
             if word not in VERDICTS:
                 raise SettingError(f"a verdict is one of {', '.join(VERDICTS)}; got '{text}'")
             return word == self.value
-        return _items(text) == self.items
+        given = _items(text)
+        unknown = sorted(given - self.choices) if self.choices else []
+        if unknown:
+            raise SettingError(f"not a name this answer can use: {', '.join(unknown)}; the names are "
+                               + ", ".join(sorted(self.choices)))
+        return given == self.items
 
 
 def _items(text: str) -> frozenset[str]:
@@ -87,10 +95,11 @@ def _items(text: str) -> frozenset[str]:
 
 
 def _canonical(name: str) -> str:
+    """One spelling per name: numbers as floats (10 and 10.0 are one), words in lower case."""
     try:
         return repr(float(name))
     except ValueError:
-        return name
+        return name.strip().lower()
 
 
 def load(path: Path) -> dict[int, Exercise]:
@@ -167,14 +176,15 @@ def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
         cats = axis.get("categories") or {}
         chosen = sorted(k for k, v in cats.items() if v == ex.verdict)
         return Answer(", ".join(chosen) or "none", "; ".join(f"{k}: {v}" for k, v in cats.items()), ex.kind,
-                      items=frozenset(_canonical(c) for c in chosen))
+                      items=frozenset(_canonical(c) for c in chosen), choices=frozenset(_canonical(c) for c in cats))
     st = (summary.get("region") or {}).get("strongest")
     if not st or not st.get("found"):
         raise SettingError("summary.json has no measured interaction")
     m = st["measured"]
     return Answer(" × ".join(st["axes"]), f"contrast {m['contrast']:.3g} [{m['ci'][0]:.3g}, {m['ci'][1]:.3g}] over "
                   f"{m['n_seeds']} fresh seeds" + ("; saturation, not synergy" if st.get("saturated") else ""),
-                  ex.kind, items=frozenset(_canonical(a) for a in st["axes"]))
+                  ex.kind, items=frozenset(_canonical(a) for a in st["axes"]),
+                  choices=frozenset(_canonical(a["name"]) for a in summary["axes"]))
 
 
 def read_summary(results: Path) -> dict[str, Any]:

@@ -650,7 +650,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="root folder of the results to check against (default: the committed results)")
     p.set_defaults(func=cmd_answer)
     p = sub.add_parser("site", help="build the static site (index, one section per case) from the committed results")
-    p.add_argument("--out", default="site", help="folder to write (default: site/); replaced only if a site built it")
+    p.add_argument("--out", default="site",
+                   help="folder to write (default: site/); a folder a previous `site` built is replaced entirely, "
+                        "any other is refused")
     p.add_argument("--force", action="store_true", help="replace --out even if it is not a site built here")
     p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]), help="the repository root")
     p.set_defaults(func=cmd_site)

@@ -4,7 +4,7 @@ A notebook walks its case's lesson on the quick plan. Where it writes is set by 
 `make notebooks` and the tests run the same file: `MUMMYBENCH_NOTEBOOK_RESULTS` (default `runs/notebook` in the repository) and
 `MUMMYBENCH_NOTEBOOK_JOBS` (default: the number of cores; 0 runs in-process).
 
-    python -m mummybench.notebooks [--out runs/notebooks] [case ...]   # execute, write .ipynb with outputs
+    python -m mummybench.notebooks [--out runs/executed-notebooks] [case ...]   # execute, write .ipynb with outputs
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m mummybench.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", help="case names (default: every case with a notebook)")
-    parser.add_argument("--out", default="runs/notebooks", help="folder for the executed .ipynb files")
+    parser.add_argument("--out", default="runs/executed-notebooks", help="folder for the executed .ipynb files")
     args = parser.parse_args(argv)
     found = {p.parent.name: p for p in sorted(CASES.glob("*/notebook.py"))}
     chosen = [c.replace("-", "_") for c in args.cases] or list(found)

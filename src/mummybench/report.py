@@ -470,9 +470,10 @@ def _bracket_cells(r: AxisResult, entry: dict[str, Any]) -> tuple[str, str, str]
 
 
 def not_swept(at_end: bool) -> str:
-    """Why a side has no grid value: the anchor is the end of the plausible range, or no other value is valid here."""
+    """Why a side has no grid value: the anchor is the end of the plausible range, or no value there was asked for
+    (a sweep of listed values) or is valid here."""
     return "— (the anchor is the end of the range)" if at_end else \
-        "not swept (no other value of this axis is valid at this setting)"
+        "not swept (no value on this side was asked for, or none is valid at this setting)"
 
 
 def grey_words(entry: dict[str, Any], values: list[Any]) -> str:

@@ -157,6 +157,9 @@ validation:
 def build(root: Path, out: Path, force: bool = False, work: Path | None = None) -> Path:
     """Stage and build the site into `out` (strict: a broken link or a missing page fails the build). Raises
     SettingError when `out` exists and is not a site this command built, unless `force`."""
+    blocked = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise SettingError(f"--out {out}: {blocked} is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
         raise SettingError(f"{out} exists and is not a site built by `mummybench site`; choose another --out or pass "
                            "--force to replace it")
