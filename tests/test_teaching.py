@@ -47,12 +47,22 @@ def test_an_answer_is_accepted_exactly_when_the_summary_gives_it(ex, right, wron
 def test_a_breaking_point_is_right_anywhere_in_its_bracket_ends_included():
     key = answers.answer(answers.Exercise(1, "q", "breaking_point", axis="x", side="below"), TOY)
     assert [key.accepts(v) for v in ("19.9", "20", "30", "40", "40.1")] == [False, True, True, True, False]
+    assert "already flipped" in key.hint("12") and "still keeps" in key.hint("60")
     with pytest.raises(SettingError, match="a number"):
         key.accepts("forty")
     with pytest.raises(SettingError, match="finite"):
         key.accepts("nan")
     with pytest.raises(SettingError, match="no breaking point"):
         answers.answer(answers.Exercise(1, "q", "breaking_point", axis="x", side="above"), TOY)
+
+
+def test_a_bracket_spanning_most_of_its_side_is_shown_but_not_checkable():
+    wide = json.loads(json.dumps(TOY))
+    wide["axes"][0]["below"] = {"holds_at": 100, "breaks_at": 10, "flip_at": 10, "inconclusive_between": [40]}
+    key = answers.answer(answers.Exercise(1, "q", "breaking_point", axis="x", side="below"), wide)
+    assert key.value == "between 10 and 100" and "too wide" in key.too_wide
+    with pytest.raises(SettingError, match="too wide"):
+        key.accepts("50")
 
 
 def test_set_answers_ignore_case_and_order_and_refuse_unknown_names():
@@ -94,7 +104,8 @@ def test_every_case_has_a_lesson_solutions_kept_apart_and_a_notebook(folder):
     assert cited == set(key), f"{folder}: the lesson checks exercises {sorted(cited)}, answers.toml has {sorted(key)}"
     summary = json.loads((ROOT / "results" / folder / "summary.json").read_text())
     for ex in key.values():
-        answers.answer(ex, summary)  # every answer is in the committed results
+        key_answer = answers.answer(ex, summary)  # every answer is in the committed results
+        assert not key_answer.too_wide, f"{folder} exercise {ex.id}: {key_answer.too_wide}"
     assert (case_dir / "solutions" / "README.md").is_file()
     notebook = jupytext.read(case_dir / "notebook.py")
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")

@@ -62,10 +62,14 @@ class Answer:
     high: float | None = None
     items: frozenset[str] = frozenset()
     choices: frozenset[str] = frozenset()  # every name a set answer may use (categories, axes)
+    too_wide: str = ""  # why a breaking point cannot be checked (its bracket spans most of its side), if it cannot
+    side: str = ""  # "below" or "above": which way from the bracket lies the anchor
 
     def accepts(self, text: str) -> bool:
         """True when `text` is a right answer. Raises SettingError for text that is not an answer of this kind."""
         if self.kind == "breaking_point":
+            if self.too_wide:
+                raise SettingError(self.too_wide)
             try:
                 x = float(text)
             except ValueError:
@@ -84,6 +88,17 @@ class Answer:
             raise SettingError(f"not a name this answer can use: {', '.join(unknown)}; the names are "
                                + ", ".join(sorted(self.choices)))
         return given == self.items
+
+    def hint(self, text: str) -> str:
+        """For a wrong breaking point: on which side of the committed bracket it lies (a student's own sweep may
+        place the flip a grid step away, and should hear so, not only 'wrong')."""
+        if self.kind != "breaking_point" or self.too_wide:
+            return ""
+        x = float(text)
+        toward_anchor = (x > self.high) if self.side == "below" else (x < self.low)  # type: ignore[operator]
+        return ("between the anchor and the committed bracket: the committed full plan still keeps the anchor's "
+                "verdict there" if toward_anchor else "past the committed bracket: the committed full plan has "
+                "already flipped there; the flip lies closer to the anchor")
 
 
 def _items(text: str) -> frozenset[str]:
@@ -164,13 +179,13 @@ def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
             low, high = (low, math.nextafter(high, -math.inf)) if high == float(kept) else \
                 (math.nextafter(low, math.inf), high)
         share = _share(axis, float(kept), float(b["flip_at"]), ex.side or "")
-        if share > WIDEST:
-            raise SettingError(f"the bracket on '{ex.axis}' {ex.side} the anchor ({kept} to {b['flip_at']}) spans "
-                               f"{share:.0%} of that side of the range: too wide to check an answer against")
+        wide = (f"the bracket on '{ex.axis}' {ex.side} the anchor ({kept} to {b['flip_at']}) spans {share:.0%} of "
+                "that side of the range: too wide to check an answer against") if share > WIDEST else ""
         first, last = sorted([kept, b["flip_at"]], key=float)
         return Answer(f"between {first} and {last}",
                       f"{axis['anchor_verdict']} at {kept}, flips at {b['flip_at']}"
-                      + (f", inconclusive at {', '.join(map(str, grey))}" if grey else ""), ex.kind, low, high)
+                      + (f", inconclusive at {', '.join(map(str, grey))}" if grey else "")
+                      + (f"; {wide}" if wide else ""), ex.kind, low, high, too_wide=wide, side=ex.side or "")
     if ex.kind == "categories":
         axis = _axis(summary, ex.axis)
         cats = axis.get("categories") or {}
@@ -184,7 +199,7 @@ def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
     return Answer(" × ".join(st["axes"]), f"contrast {m['contrast']:.3g} [{m['ci'][0]:.3g}, {m['ci'][1]:.3g}] over "
                   f"{m['n_seeds']} fresh seeds" + ("; saturation, not synergy" if st.get("saturated") else ""),
                   ex.kind, items=frozenset(_canonical(a) for a in st["axes"]),
-                  choices=frozenset(_canonical(a["name"]) for a in summary["axes"]))
+                  choices=frozenset(_canonical(a["name"]) for a in summary.get("anchor") or summary["axes"]))
 
 
 def read_summary(results: Path) -> dict[str, Any]:
@@ -202,5 +217,6 @@ def solutions_block(exercises: dict[int, Exercise], summary: dict[str, Any], res
             "| exercise | question | answer (committed full plan) | from |", "|---|---|---|---|"]
     for ex in sorted(exercises.values(), key=lambda e: e.id):
         a = answer(ex, summary)
-        rows.append(f"| {ex.id} | {ex.question} | **{a.value}** | {a.detail} |")
+        rows.append(f"| {ex.id} | {ex.question} | **{a.value}**{' (not checkable)' if a.too_wide else ''} | "
+                    f"{a.detail} |")
     return "\n".join(rows)

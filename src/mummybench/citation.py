@@ -87,5 +87,7 @@ def suggested(summary: dict[str, Any], record: dict[str, Any] | None) -> str:
     version = (f"results v{record['version']} ({last.get('plan') or 'plan unknown'} plan, {last['date']}, "
                f"fingerprint {record['fingerprint'][:8]})" if record else "results unversioned")
     software = (prov.get("versions") or {}).get("mummybench", "")
-    return (f"mummybench {software}, case {summary['case']}: \"{claim['text']}\" (`{label}`); source: "
-            f"{claim.get('source')}; {version}, commit {commit}.")
+    edition = f" ({claim['version']})" if claim.get("version") else ""
+    return (f"mummybench {software}, case {summary['case']}, our test of the claim \"{claim['text']}\" (`{label}`; "
+            f"the report says which numbers are the source's and which ours); source: {claim.get('source')}"
+            f"{edition}; {version}, commit {commit}.")

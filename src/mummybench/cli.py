@@ -533,7 +533,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if ex is None:
         raise SettingError(f"{path}: no exercise {args.exercise}; the checkable ones are "
                            + ", ".join(map(str, sorted(exercises))))
-    results = Path(args.results) / folder.name
+    results = Path(args.results or Path(__file__).resolve().parents[2] / "results") / folder.name
     if args.answer is None and not args.show:
         print(f"exercise {ex.id}: {ex.question}\nanswer with: mummybench answer {args.case} {ex.id} ANSWER  "
               f"({answers.HOW[ex.kind]})")
@@ -545,8 +545,11 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if key.accepts(args.answer):
         print(f"right: {key.value} ({key.detail}; from {results / 'summary.json'})")
         return 0
-    print(f"not this one: '{args.answer}' is not what {results / 'summary.json'} says. Look again, or see the "
-          f"answer with: mummybench answer {args.case} {ex.id} --show")
+    hint = key.hint(args.answer)
+    again = f" --results {args.results}" if args.results else ""
+    print(f"not this one: '{args.answer}' is not what {results / 'summary.json'} says"
+          + (f" ({hint})" if hint else "") + f". Look again, or see the answer with: mummybench answer {args.case} "
+          f"{ex.id} --show{again}")
     return 1
 
 
@@ -646,8 +649,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answer", nargs="?", default=None,
                    help="your answer: a number, a verdict, or names separated by commas (none: print the question)")
     p.add_argument("--show", action="store_true", help="print the answer instead of checking one (for teachers)")
-    p.add_argument("--results", default="results",
-                   help="root folder of the results to check against (default: the committed results)")
+    p.add_argument("--results", default=None,
+                   help="root folder of the results to check against (default: the repository's committed results/)")
     p.set_defaults(func=cmd_answer)
     p = sub.add_parser("site", help="build the static site (index, one section per case) from the committed results")
     p.add_argument("--out", default="site",

@@ -92,6 +92,9 @@ def _category_row(ax: Any, y: float, axis: dict[str, Any], base: Any) -> None:
     placed = [(0.0, c) for c in cats if str(c[0]) == str(base)]
     placed += [(-(len(lower) - k) / max(len(lower), len(upper)), c) for k, c in enumerate(lower)]
     placed += [((k + 1) / max(len(lower), len(upper)), c) for k, c in enumerate(upper)]
+    names = [x for x, c in placed if _number(c[0]) is None and str(c[0]) != str(base)]
+    if names and len(names) < len(placed) - 1:  # numbers and names on one row: a mark where the names begin
+        ax.plot([min(names) - 0.5 / max(len(lower), len(upper))] * 2, [y - 0.25, y + 0.25], color="#999999", lw=0.8)
     for k, (x, (value, verdict)) in enumerate(sorted(placed, key=lambda t: t[0])):
         anchor = str(value) == str(base)
         ax.plot([x], [y], "s", ms=7, color=COLOURS.get(verdict, UNKNOWN), mec="black" if anchor else "white",
@@ -112,7 +115,7 @@ def interaction_note(summary: dict[str, Any]) -> str:
     what = (f"{st['axes'][0]} × {st['axes'][1]}, measured contrast {m['contrast']:.3g} "
             f"[{m['ci'][0]:.3g}, {m['ci'][1]:.3g}] on {m['n_seeds']} fresh seeds")
     if not st.get("found"):
-        return f"strongest interaction {among}: none measured (candidate {what})"
+        return f"strongest interaction {among}: none distinguishable from 0 (the surrogate's candidate {what})"
     return f"strongest interaction {among}: {what}" + (" (saturation, not synergy)" if st.get("saturated") else "")
 
 

@@ -128,9 +128,9 @@ def global_rows(summary: dict[str, Any]) -> list[str]:
                         + ("; saturation, not synergy: each move alone already takes the mean past the threshold."
                            if st.get("saturated") else "."))
         elif st:
-            rows.append(f"- **Strongest interaction:** none measured; the surrogate's candidate `{st['axes'][0]}` × "
-                        f"`{st['axes'][1]}` gave {_num(st['measured']['contrast'])} [{_num(st['measured']['ci'][0])}, "
-                        f"{_num(st['measured']['ci'][1])}].")
+            rows.append(f"- **Strongest interaction:** none distinguishable from 0; the surrogate's candidate "
+                        f"`{st['axes'][0]}` × `{st['axes'][1]}` gave {_num(st['measured']['contrast'])} "
+                        f"[{_num(st['measured']['ci'][0])}, {_num(st['measured']['ci'][1])}].")
         else:
             rows.append(f"- **Strongest interaction:** none found among the {len(reg.get('pair_axes') or [])} most "
                         f"important axes, at {reg['settings_measured']} measured settings.")

@@ -564,10 +564,13 @@ def markdown(result: SearchResult, data: dict[str, Any], shown: list, profile: b
                   f"{len(rep.values)} seeds, so no axis can flip the verdict.", ""]
     if profile:
         lines += ["## Fragility profile", "",
-                  "Every swept axis on one scale: its plausible range with the anchor setting at the centre; a dot is a "
-                  "tested value coloured by its verdict, grey stretches lie between values whose verdicts differ. "
-                  "The strongest interaction the global phases measured is in the title. SVG for slides: "
-                  "`figures/fragility_profile.svg`.", "", "![fragility profile](figures/fragility_profile.png)", ""]
+                  "Every axis swept one at a time is a row, with the base setting at 0 and each value at its distance "
+                  "from it in the axis's own scale (log for log axes), over the longer of the row's two sides. A dot "
+                  "is a tested value coloured by its verdict (a cross: every trial failed); a thin line joins "
+                  "neighbouring values that agree, and nothing was tested between them. Starred rows have our anchor, "
+                  "not the source's; the axes held fixed are listed beneath. The title gives the verdicts and the "
+                  "strongest interaction the global phases measured. SVG for slides: `figures/fragility_profile.svg`.",
+                  "", "![fragility profile](figures/fragility_profile.png)", ""]
     lines += ["## Breaking points, one axis at a time", "",
               f"Each axis moves alone from {value_word} across its plausible range; the bracket is the last value "
               "that holds and the first that breaks, refined by bisection. Values listed as inconclusive lie between "
