@@ -48,6 +48,7 @@ def test_a_breaking_point_is_right_anywhere_in_its_bracket_ends_included():
     key = answers.answer(answers.Exercise(1, "q", "breaking_point", axis="x", side="below"), TOY)
     assert [key.accepts(v) for v in ("19.9", "20", "30", "40", "40.1")] == [False, True, True, True, False]
     assert "already flipped" in key.hint("12") and "still keeps" in key.hint("60")
+    assert "other side of the anchor" in key.hint("300")
     with pytest.raises(SettingError, match="a number"):
         key.accepts("forty")
     with pytest.raises(SettingError, match="finite"):

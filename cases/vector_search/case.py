@@ -72,7 +72,8 @@ class VectorSearch(Case):
         source="Malkov, Y. A. & Yashunin, D. A. (2020; published online 2018-12-28). Efficient and robust approximate "
                "nearest neighbor search using Hierarchical Navigable Small World graphs. IEEE TPAMI 42(4), 824-836; "
                "M=32 and efConstruction=40 from faiss benchs/bench_hnsw.py",
-        version="the journal version (arXiv:1603.09320 is the preprint); faiss as installed (constraints.txt)",
+        version="the journal version (arXiv:1603.09320 is the preprint); faiss's benchs/bench_hnsw.py as at commit "
+                "07f7c0d; the faiss-cpu version pinned in constraints.txt for the runs",
         locator="the quote: the paper's abstract; M=32, efConstruction=40: faiss benchs/bench_hnsw.py",
         quote=present.QUOTE, quote_by="Malkov & Yashunin, the paper's abstract (IEEE version)",
         reported="no number for this data: the paper plots recall against queries per second against other methods; "

@@ -63,7 +63,8 @@ class Answer:
     items: frozenset[str] = frozenset()
     choices: frozenset[str] = frozenset()  # every name a set answer may use (categories, axes)
     too_wide: str = ""  # why a breaking point cannot be checked (its bracket spans most of its side), if it cannot
-    side: str = ""  # "below" or "above": which way from the bracket lies the anchor
+    side: str = ""  # "below" or "above": which side of the anchor the exercise asks about
+    anchor: float | None = None
 
     def accepts(self, text: str) -> bool:
         """True when `text` is a right answer. Raises SettingError for text that is not an answer of this kind."""
@@ -95,6 +96,9 @@ class Answer:
         if self.kind != "breaking_point" or self.too_wide:
             return ""
         x = float(text)
+        if self.anchor is not None and (x >= self.anchor if self.side == "below" else x <= self.anchor):
+            return (f"on the other side of the anchor ({self.anchor:g}): this exercise asks about values "
+                    f"{self.side} it")
         toward_anchor = (x > self.high) if self.side == "below" else (x < self.low)  # type: ignore[operator]
         return ("between the anchor and the committed bracket: the committed full plan still keeps the anchor's "
                 "verdict there" if toward_anchor else "past the committed bracket: the committed full plan has "
@@ -185,7 +189,8 @@ def answer(ex: Exercise, summary: dict[str, Any]) -> Answer:
         return Answer(f"between {first} and {last}",
                       f"{axis['anchor_verdict']} at {kept}, flips at {b['flip_at']}"
                       + (f", inconclusive at {', '.join(map(str, grey))}" if grey else "")
-                      + (f"; {wide}" if wide else ""), ex.kind, low, high, too_wide=wide, side=ex.side or "")
+                      + (f"; {wide}" if wide else ""), ex.kind, low, high, too_wide=wide, side=ex.side or "",
+                      anchor=float(axis["anchor"]))
     if ex.kind == "categories":
         axis = _axis(summary, ex.axis)
         cats = axis.get("categories") or {}

@@ -90,4 +90,4 @@ def suggested(summary: dict[str, Any], record: dict[str, Any] | None) -> str:
     edition = f" ({claim['version']})" if claim.get("version") else ""
     return (f"mummybench {software}, case {summary['case']}, our test of the claim \"{claim['text']}\" (`{label}`; "
             f"the report says which numbers are the source's and which ours); source: {claim.get('source')}"
-            f"{edition}; {version}, commit {commit}.")
+            f"{edition}; {version}, rendered at commit {commit}.")

@@ -266,6 +266,9 @@ def _dry_run(case: Case, plan: Plan, out: Path) -> int:
     store = Store(path)  # read only: nothing is appended
     runner = Runner(case, store, plan)
     print(f"{case.name}, plan {plan.name}: store {path} ({len(store)} trials)")
+    moved = {k: v for k, v in resolve_base(case, plan).items() if v != case.anchor.get(k)}
+    print("base setting: " + (", ".join(f"{k}={v}" for k, v in moved.items()) + " (the rest at the anchor)"
+                              if moved else "the anchor"))
     print(f"{'phase':10s} {'settings':>8s} {'first look':>12s} {'in store':>9s} {'at most':>8s}")
     low = high = have = 0
     for phase, settings, first, most in planned(case, plan, runner.schedule(), runner.schedule(plan.anchor_seeds)):
