@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .formatting import claim_label
+
 FILE = "results_version.json"
 WORDS = 60  # strings longer than this are prose (reasons, quotes), not results
 CLAIM_KEYS = ("metric", "baseline", "op", "threshold")
@@ -80,8 +82,7 @@ def bump(folder: Path, summary: dict[str, Any], ignore: Iterable[str] = ()) -> d
 def suggested(summary: dict[str, Any], record: dict[str, Any] | None) -> str:
     """One line to cite a case's results: case, claim, source, results version and the commit that rendered them."""
     claim, prov = summary["claim"], summary.get("provenance") or {}
-    label = f"{claim['metric']}" + (f" − {claim['baseline']}" if claim.get("baseline") else "") + \
-        f" {claim['op']} {claim['threshold']:g}"
+    label = claim_label(claim)
     commit = (prov.get("git_commit") or "unknown")[:7] + (" with uncommitted changes" if prov.get("git_dirty") else "")
     last = record["history"][-1] if record else {}
     version = (f"results v{record['version']} ({last.get('plan') or 'plan unknown'} plan, {last['date']}, "

@@ -13,3 +13,9 @@ def num(x: Any, digits: int = 3) -> str:
     if isinstance(x, float):
         return "n/a" if not math.isfinite(x) else f"{x:.{digits}g}"
     return str(x)
+
+
+def claim_label(claim: dict[str, Any]) -> str:
+    """A claim from summary.json's `claim` as its inequality, e.g. 'cnn_test − mlp_test >= 0.26'."""
+    return f"{claim['metric']}" + (f" − {claim['baseline']}" if claim.get("baseline") else "") + \
+        f" {claim['op']} {claim['threshold']:g}"

@@ -49,18 +49,19 @@ def headline(found: dict[str, Any]) -> Any:
 
 
 def verdicts(found: dict[str, Any]) -> Any:
-    """One row per axis: its anchor and, on each side, where the verdict flips (or the verdict per category)."""
+    """One row per axis: its anchor and, on each side, where the verdict flips (or the verdict per category), in the
+    words of the README's results table."""
     import pandas as pd
+
+    from .readme import _side
 
     rows = []
     for a in found["axes"]:
         row = {"axis": a["name"], "anchor": a["anchor"]}
         if a.get("categories"):
             row["categories"] = ", ".join(f"{k}: {v}" for k, v in a["categories"].items())
-        for side in ("below", "above"):
-            b = a.get(side)
-            row[side] = (f"{a['anchor_verdict']} at {b['holds_at']}, flips at {b['flip_at']}" if b
-                         else a.get(f"{side}_status") or "")
+        else:
+            row.update({side: _side(a, side).replace("**", "") for side in ("below", "above")})
         rows.append(row)
     return pd.DataFrame(rows).set_index("axis")
 

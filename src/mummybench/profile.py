@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .figures import COLOURS, plt, save
+from .formatting import claim_label
 
 UNKNOWN = "#dddddd"
 ANCHOR_NOTE = ("Where the claim holds along each hidden parameter swept one at a time. 0 is the anchor setting (the "
@@ -48,8 +49,8 @@ def position(axis: dict[str, Any], value: Any, base: Any = None) -> float | None
 
 def _row(ax: Any, y: float, axis: dict[str, Any], base: Any) -> None:
     """One axis's row: dots by verdict, thin joins between neighbours that agree, the range's ends labelled."""
-    points = sorted(((position(axis, p["value"], base), p) for p in axis.get("points") or []
-                     if position(axis, p["value"], base) is not None), key=lambda t: t[0])
+    placed = ((position(axis, p["value"], base), p) for p in axis.get("points") or [])
+    points = sorted(((x, p) for x, p in placed if x is not None), key=lambda t: t[0])
     for (x0, p0), (x1, p1) in zip(points, points[1:]):
         if p0["verdict"] == p1["verdict"] != "inconclusive" and p0.get("n_seeds") and p1.get("n_seeds"):
             ax.plot([x0, x1], [y, y], color=COLOURS[p0["verdict"]], lw=1.4, alpha=0.8)
@@ -178,9 +179,7 @@ def _legend(fig: Any) -> None:
 
 
 def _claim_label(summary: dict[str, Any]) -> str:
-    c = summary["claim"]
-    return f"{summary['case']} — {c['metric']}" + (f" − {c['baseline']}" if c.get("baseline") else "") + \
-        f" {c['op']} {c['threshold']:g}"
+    return f"{summary['case']} — {claim_label(summary['claim'])}"
 
 
 def profile_plot(summary: dict[str, Any], path: Path) -> bool:

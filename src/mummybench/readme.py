@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import answers, citation
-from .report import _num, grey_words, not_swept
+from .report import FIGURE_STYLE, PROFILE_INPUTS, _num, grey_words, not_swept
 
 START = "<!-- results:start"
 END = "<!-- results:end -->"
@@ -208,8 +208,8 @@ def draw_overview(root: Path, summaries: dict[str, dict[str, Any]]) -> None:
     folder = (root / OVERVIEW).parent
     folder.mkdir(parents=True, exist_ok=True)
     cache = FigureCache(folder)
-    shapes = {k: {f: s.get(f) for f in ("case", "claim", "reproduction", "axes", "region")} for k, s in summaries.items()}
-    cache.draw(OVERVIEW.name, [shapes], lambda path: overview_plot(summaries, path))
+    shapes = {k: {f: s.get(f) for f in PROFILE_INPUTS} for k, s in summaries.items()}
+    cache.draw(OVERVIEW.name, [FIGURE_STYLE, shapes], lambda path: overview_plot(summaries, path))
     cache.finish()
 
 

@@ -20,6 +20,8 @@ from .store import _clean
 
 SUMMARY_VERSION = 2  # 2: `screening` and `region` (issue 14)
 FIGURE_STYLE = 6  # bump when the figure code changes, so that cached figures are redrawn
+# the summary.json keys a fragility profile is drawn from: its cache inputs, in a report and in the overview
+PROFILE_INPUTS = ("case", "claim", "reproduction", "axes", "region", "anchor", "also", "compare")
 
 
 _num = num  # the name other modules import from here
@@ -409,7 +411,7 @@ def write(result: SearchResult, out: Path, provenance: dict[str, Any]) -> dict[s
         made = plot(f"examples_{slug}.png", [found, title, drawing_code],
                     lambda path, found=found, title=title: _draw("save", case.draw(found, title), path))
         shown.append((label, setting, record, f"examples_{slug}.png" if made else None))
-    shape = {k: data.get(k) for k in ("case", "claim", "reproduction", "axes", "region")}
+    shape = {k: data.get(k) for k in PROFILE_INPUTS}
     profile = plot("fragility_profile.png", [shape], lambda path: _draw_profile(data, path))
     cache.finish()
     timings = [m for m, tol in case.tolerance.items() if tol == math.inf]  # wall-clock metrics: not results

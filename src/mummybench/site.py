@@ -12,6 +12,7 @@ search index (its web worker cannot load from file://), so the pages open offlin
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -56,15 +57,8 @@ def rewrite(text: str, source: str, dest: str, pages: dict[str, str], root: Path
         if re.match(r"^[a-z]+:|^#", target):
             return match.group(0)
         path, _, fragment = target.partition("#")
-        repo = PurePosixPath(source).parent.joinpath(path)
-        parts: list[str] = []
-        for part in repo.parts:  # normalise ../ without touching the disk
-            if part == "..":
-                if parts:
-                    parts.pop()
-            elif part != ".":
-                parts.append(part)
-        key = "/".join(parts)
+        key = posixpath.normpath(PurePosixPath(source).parent.joinpath(path).as_posix())  # ../ resolved, no disk
+        parts = key.split("/")
         anchor = f"#{fragment}" if fragment else ""
         if any(p in PRIVATE for p in parts):
             return f"{label} (in the repository: `{key}`)" if not bang else ""
@@ -109,7 +103,7 @@ def stage(root: Path, docs: Path) -> dict[str, str]:
     return pages
 
 
-def _nav(pages: dict[str, str], root: Path) -> str:
+def _nav(pages: dict[str, str]) -> str:
     lines = ["nav:", "  - Home: index.md"]
     cases = sorted({dest.split("/")[1] for dest in pages.values() if dest.startswith("cases/")})
     if cases:
@@ -169,7 +163,7 @@ def build(root: Path, out: Path, force: bool = False, work: Path | None = None) 
     docs = work / "docs"
     pages = stage(root, docs)
     config = work / "mkdocs.yml"
-    config.write_text(CONFIG.format(docs=docs.resolve(), site=out.resolve()) + _nav(pages, root) + "\n")
+    config.write_text(CONFIG.format(docs=docs.resolve(), site=out.resolve()) + _nav(pages) + "\n")
     # not -q: in quiet mode mkdocs stops counting warnings, and --strict then passes a broken link
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config)],
                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
